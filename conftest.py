@@ -1,0 +1,328 @@
+"""Fixtures shared by every test.
+
+Factories for newsroom objects, API clients, and ``server``: a real
+``newsdesk`` server process (uvicorn, the edge, Django) on a free port, reading
+the same test database, for tests that need real sockets (streams, browsers).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _required(service: str) -> bool:
+    """CI sets NEWSDESK_REQUIRE_SERVICES so that a missing service fails, not skips."""
+    wanted = os.environ.get("NEWSDESK_REQUIRE_SERVICES", "")
+    return service in {s.strip() for s in wanted.split(",")} or wanted == "all"
+
+
+def skip_or_fail(service: str, reason: str) -> None:
+    """Skip on a laptop without ``service``; fail in CI, where it must be there."""
+    if _required(service):
+        pytest.fail(f"{reason} (NEWSDESK_REQUIRE_SERVICES requires {service})")
+    pytest.skip(reason)
+
+
+# --- database ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """Keep SQLite's test database in a file, so server processes can open it too."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not db.get("TEST", {}).get("NAME"):
+        path = Path(tempfile.mkdtemp(prefix="newsdesk-test-")) / "test.sqlite3"
+        db.setdefault("TEST", {})["NAME"] = str(path)
+
+
+# --- newsroom factories -------------------------------------------------------------
+
+
+@pytest.fixture
+def make_journalist(db: Any):
+    """Make a newsroom user: ``make_journalist("ann", role="reporter")``."""
+    from newsdesk.newsroom.services import journalist_create
+
+    def make(username: str, *, role: str = "editor", password: str = "pass-word-123") -> Any:
+        return journalist_create(
+            username=username, password=password, role=role, display_name=username.title()
+        ).user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_journalist: Any) -> Any:
+    """An editor (password ``pass-word-123``)."""
+    return make_journalist("edna", role="editor")
+
+
+@pytest.fixture
+def reporter(make_journalist: Any) -> Any:
+    """A reporter, not yet assigned to any story."""
+    return make_journalist("rory", role="reporter")
+
+
+@pytest.fixture
+def section(db: Any) -> Any:
+    """World > Asia: returns the Asia section."""
+    from newsdesk.newsroom.services import section_create
+
+    world = section_create(name="World")
+    return section_create(name="Asia", parent=world)
+
+
+@pytest.fixture
+def live_story(section: Any, editor: Any) -> Any:
+    """A live story in World > Asia, coverage running."""
+    from newsdesk.newsroom.services import story_create
+
+    return story_create(
+        section=section,
+        headline="Live updates: Harbour summit talks",
+        standfirst="Follow the latest updates on the harbour summit.",
+        author=editor,
+        live=True,
+    )
+
+
+@pytest.fixture
+def article(section: Any, editor: Any) -> Any:
+    """A published ordinary article in World > Asia."""
+    from newsdesk.newsroom.services import story_create
+
+    return story_create(
+        section=section,
+        headline="Rail link opens after decade of delays",
+        standfirst="The line cuts the journey to forty minutes.",
+        body="The new line opened on Monday.\n\nPassengers cheered.",
+        author=editor,
+        live=False,
+    )
+
+
+@pytest.fixture
+def publish(editor: Any):
+    """Publish entries into a story: ``publish(story, "text", **options)``."""
+    from newsdesk.newsroom.services import entry_publish
+
+    def do(story: Any, body: str, *, author: Any = None, **options: Any) -> Any:
+        return entry_publish(story=story, author=author or editor, body=body, **options)
+
+    return do
+
+
+@pytest.fixture
+def token_for():
+    """Make an API token for a user: ``token_for(user)`` returns the raw token."""
+    from newsdesk.api.services import token_create
+
+    def make(user: Any) -> str:
+        return token_create(user=user, name="test")[1]
+
+    return make
+
+
+@pytest.fixture
+def api(client: Any, editor: Any, token_for: Any):
+    """A Django test client calling the JSON API as the editor (Bearer token)."""
+    return ApiClient(client, token_for(editor))
+
+
+class ApiClient:
+    """Thin JSON wrapper over Django's test client, with a Bearer token."""
+
+    def __init__(self, client: Any, token: str | None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params, headers=self._headers())
+
+    def _send(self, method: str, path: str, data: Any) -> Any:
+        import json
+
+        body = data if isinstance(data, (str, bytes)) else json.dumps(data)
+        return getattr(self.client, method)(
+            path, body, content_type="application/json", headers=self._headers()
+        )
+
+    def post(self, path: str, data: Any = None) -> Any:
+        return self._send("post", path, data if data is not None else {})
+
+    def patch(self, path: str, data: Any) -> Any:
+        return self._send("patch", path, data)
+
+    def put(self, path: str, data: Any) -> Any:
+        return self._send("put", path, data)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(path, headers=self._headers())
+
+
+# --- real server processes ------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def database_url_for_tests() -> str:
+    """A URL pointing at the database the test run created."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if settings["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or ""
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings['NAME']}"
+
+
+@dataclass
+class Server:
+    """A running server process: ``url`` is its origin."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start_server(
+    *, env: dict[str, str] | None = None, workers: int = 1, port: int | None = None
+) -> Server:
+    """Start ``newsdesk serve`` against the test database and wait until it answers."""
+    port = port or free_port()
+    log = Path(tempfile.mkstemp(prefix="newsdesk-server-", suffix=".log")[1])
+    full_env = {
+        **os.environ,
+        "NEWSDESK_DATABASE_URL": database_url_for_tests(),
+        "NEWSDESK_LOG_LEVEL": "WARNING",
+        "NEWSDESK_LOG_POLL_SECONDS": os.environ.get("NEWSDESK_LOG_POLL_SECONDS", "1"),
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsdesk.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=full_env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    server = Server(process, port, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{server.output()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                if sock.recv(12).startswith(b"HTTP/1.1 200"):
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"server did not start:\n{server.output()}")
+
+
+@pytest.fixture
+def server(transactional_db: Any) -> Iterator[Server]:
+    """A real server process on a free port, sharing this test's database.
+
+    Data a test makes must be committed (``transactional_db``) for the server
+    to see it.
+    """
+    srv = start_server()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, or skip (fail in CI) when it is not installed."""
+    path = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        skip_or_fail("chromium", f"Chromium not found at {path} (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """A headless Chromium driven by Playwright, shared by the session."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("chromium", "playwright is not installed")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=chromium_path,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page (its own cookies)."""
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()

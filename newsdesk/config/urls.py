@@ -1,0 +1,13 @@
+"""URL wiring. The reader pages' catch-all comes last."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("desk/", include("newsdesk.desk.urls")),
+    path("api/", include("newsdesk.api.urls")),
+    path("", include("newsdesk.live.urls")),
+    path("", include("newsdesk.pages.urls_publishing")),
+    path("", include("newsdesk.pages.urls")),
+]

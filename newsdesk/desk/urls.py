@@ -1,0 +1,3 @@
+app_name = "desk"
+
+urlpatterns: list = []
