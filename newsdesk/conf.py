@@ -48,6 +48,11 @@ SETTINGS: dict[str, Setting] = {
         "",
         "Public origin (https://news.example) for absolute URLs in feeds, sitemaps and embeds. Unset: taken from the request.",
     ),
+    "SITE_LOGO_URL": Setting(
+        "",
+        "Absolute URL of the publisher logo in structured data. Unset: the bundled logo.",
+    ),
+    "TWITTER_SITE": Setting("", "The site's X/Twitter handle (@newsdesk) for card tags."),
     "REPLAY_LIMIT": Setting(
         "1000", "A stream client further behind than this many events gets a reset."
     ),

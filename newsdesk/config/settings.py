@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "newsdesk.engagement",
     "newsdesk.discovery",
     "newsdesk.api",
+    "newsdesk.search",
 ]
 
 MIDDLEWARE = [

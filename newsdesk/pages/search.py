@@ -1,0 +1,26 @@
+"""The site search page (``/search?q=``); the search itself is ``newsdesk.search.selectors``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from newsdesk.search.selectors import MAX_PAGE, story_search
+
+
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Ranked stories and entries with highlighted snippets, ten to a page."""
+    query = request.GET.get("q", "")
+    raw_page = request.GET.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= MAX_PAGE else 1
+    results = story_search(query=query, page=page)
+    response = render(
+        request,
+        "pages/search.html",
+        {"results": results, "query": results.query},
+    )
+    # Result pages are thin and endless: keep them out of search engines.
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
