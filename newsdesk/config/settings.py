@@ -154,6 +154,17 @@ if _redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Read dedupe windows and rate limits (engagement): many small keys that must not
+# be culled along with cached pages.
+CACHES["counters"] = (
+    {**CACHES["default"], "KEY_PREFIX": "newsdesk-counters"}
+    if _redis_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "counters",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+)
 
 # Brokers follow Django's CACHES shape: a dict with a "default" entry.
 NEWSDESK_BROKERS = {

@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("desk/", include("newsdesk.desk.urls")),
     path("api/", include("newsdesk.api.urls")),
+    path("", include("newsdesk.engagement.urls")),
+    path("", include("newsdesk.discovery.urls")),
     path("", include("newsdesk.live.urls")),
     path("", include("newsdesk.pages.urls_publishing")),
     path("", include("newsdesk.pages.urls")),
