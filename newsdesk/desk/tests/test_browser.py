@@ -41,3 +41,37 @@ def test_editor_publishes_with_ctrl_enter_and_the_story_page_shows_it(
 
     page.goto(server.url + story.get_absolute_url())
     expect(page.locator("body")).to_contain_text("Ferries resume at noon, the union says.")
+
+
+@pytest.mark.browser
+def test_colleagues_entries_appear_change_and_leave_the_desk_live(
+    server, page, make_journalist, section
+):
+    from playwright.sync_api import expect
+
+    editor = make_journalist("bea", role="editor")
+    colleague = make_journalist("cal", role="editor")
+    story = services.story_create(
+        section=section, headline="Live updates: Flood warning", author=editor, live=True
+    )
+    page.goto(f"{server.url}/desk/login/?next=/desk/stories/{story.pk}/")
+    page.get_by_label("Username").fill("bea")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Sign in").click()
+    entries = page.locator("[data-desk-entries]")
+    expect(page.get_by_text("No entries yet.")).to_be_visible()
+
+    entry = services.entry_publish(story=story, author=colleague, body="River *peaks* at 4m.")
+    row = page.locator(f"#desk-entry-{entry.pk}")
+    expect(row).to_contain_text("River peaks at 4m.", timeout=20_000)
+    # The desk's own row, with this editor's buttons, not just the reader fragment.
+    expect(row.get_by_role("button", name="Pin")).to_be_visible()
+    expect(page.locator("[data-desk-status]")).to_have_text("New entry published.")
+
+    services.entry_correct(entry=entry, actor=colleague, version=1, body="River peaks at 4.2m.")
+    expect(row).to_contain_text("River peaks at 4.2m.", timeout=20_000)
+    expect(row).to_have_attribute("data-version", "2")
+
+    services.entry_delete(entry=entry, actor=colleague)
+    expect(row).to_have_count(0, timeout=20_000)
+    expect(entries.locator(".desk-entry")).to_have_count(0)
