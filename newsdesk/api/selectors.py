@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from newsdesk.engagement.selectors import reaction_counts
 from newsdesk.newsroom.models import Section, Story
 from newsdesk.newsroom.permissions import journalist_of
 from newsdesk.newsroom.selectors import section_descendant_ids
@@ -116,9 +117,5 @@ def story_page_for(
 
 
 def story_reactions(*, story: Story) -> dict[str, int]:
-    """Reaction kind to count for the story, as the story JSON reports it.
-
-    The engagement app owns reactions; until it exposes its counts selector,
-    no story has any reaction, so the mapping is empty.
-    """
-    return {}
+    """Reaction kind to count for the story, as the story JSON reports it (engagement owns them)."""
+    return reaction_counts(story_id=story.pk)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from newsdesk.engagement.reactions import reaction_kinds
 from newsdesk.newsroom.models import Story
 from newsdesk.newsroom.services import story_create
 
@@ -47,9 +48,20 @@ def test_story_json_has_the_contract_fields(anon, live_story):
     assert data["section"] == "world/asia"
     assert data["status"] == "live"
     assert data["live"] is True
-    assert data["reactions"] == {}
+    assert data["reactions"] == {kind: 0 for kind, _ in reaction_kinds()}
     assert data["authors"] == [{"name": "Edna"}]
     assert data["coverage_start"] is not None
+
+
+def test_story_json_counts_reactions(anon, live_story):
+    from newsdesk.engagement.services import reaction_set
+
+    kind = reaction_kinds()[0][0]
+    reaction_set(story=live_story, reader="reader-one", kind=kind)
+    reaction_set(story=live_story, reader="reader-two", kind=kind)
+    assert anon.get(f"/api/stories/{live_story.pk}").json()["reactions"][kind] == 2
+    listed = anon.get("/api/stories").json()["items"]
+    assert next(s for s in listed if s["id"] == live_story.pk)["reactions"][kind] == 2
 
 
 def test_create_live_story_starts_live(api, section):
