@@ -62,7 +62,12 @@ DemoStep = Callable[[DemoNewsroom], None]
 
 
 def demo_steps() -> list[DemoStep]:
-    """The loader's steps in order; each may use what the steps before it made."""
+    """The loader's steps in order; each may use what the steps before it made.
+
+    A step is any ``(newsroom: DemoNewsroom) -> None`` callable; steps that need
+    the stories (reading history for the discovery lists) go after
+    ``demo_articles``. All of them run in the loader's one transaction.
+    """
     return [demo_journalists, demo_sections, demo_live_stories, demo_articles]
 
 

@@ -617,8 +617,6 @@ VALMORA = LiveStorySpec(
                    across borders when a warning is red.
                 4. **Data:** flood and sea-level measurements published within the hour.
                 5. **Standards:** minimum sea-defence standards, reviewed in 2030.
-
-                The signing ceremony is expected within the next hour or so.
                 """
             ),
         ),
