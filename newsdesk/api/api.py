@@ -46,14 +46,31 @@ from .schemas import (
 )
 from .selectors import BadCursor, section_resolve, story_get_for, story_page_for, story_reactions
 
+DESCRIPTION = """\
+Live stories, their entries and key points, and the story event log.
+
+* **Tokens.** Reads of published stories need nothing. Newsroom calls need
+  `Authorization: Bearer <token>` (`newsdesk createeditor NAME --token` prints one).
+  A token, when sent, must be valid (else 401); with a newsroom token, lists and
+  reads include the drafts its owner can work on.
+* **Errors** are always `{"error": "<code>", "detail": "<sentence>"}`: `invalid` (400),
+  `unauthorized` (401), `forbidden` (403), `not_found` (404), `method_not_allowed` (405),
+  `conflict` (409), `too_large` (413, bodies over 1 MiB), `unavailable` (503).
+* **Input is strict**: `"true"` is not a boolean and `1` is not text; unknown fields
+  are refused, so a misspelt field is an error rather than silently ignored.
+* **Conflicts.** A change may carry the `version` it was based on; when someone
+  saved in between, the call answers 409 and changes nothing. Entry corrections
+  must carry it.
+* **Lists** are `{"items": [...], "next": <cursor or null>}`: pass `next` back as
+  `?cursor=` (stories) or `?before=` (entries).
+* An entry's `html` is its `<article>` exactly as the story page and the live
+  stream render it; `body_html` is the body alone. Both are sanitised.
+"""
+
 api = NinjaAPI(
     title="Newsdesk API",
     version="1",
-    description=(
-        "Live stories, entries, key points and the story event log. Newsroom calls need "
-        "'Authorization: Bearer <token>' (newsdesk createeditor NAME --token). Errors are "
-        '{"error": "<code>", "detail": "<sentence>"}.'
-    ),
+    description=DESCRIPTION,
     urls_namespace="api",
     parser=JsonParser(),
 )

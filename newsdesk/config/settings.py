@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "newsdesk.engagement",
     "newsdesk.discovery",
     "newsdesk.api",
+    # Serves the API docs page (Swagger UI) from bundled files, not a CDN.
+    "ninja",
     "newsdesk.search",
 ]
 

@@ -61,6 +61,16 @@ def test_docs_page_is_served(anon, db):
     response = anon.get("/api/docs")
     assert response.status_code == 200
     assert b"/api/openapi.json" in response.content
+    # Bundled Swagger UI: the docs work on a newsroom network without internet access.
+    assert b"cdn.jsdelivr" not in response.content
+    assert b"/static/ninja/swagger-ui-bundle.js" in response.content
+
+
+def test_docs_assets_are_served(anon, db):
+    response = anon.client.get("/static/ninja/swagger-ui-bundle.js")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"SwaggerUI" in body
 
 
 def test_every_schema_reference_resolves(anon, db):
