@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
 
@@ -79,7 +79,8 @@ def highlight(snippet: str) -> SafeString:
     """Escape a snippet whose matches are wrapped in START/STOP, then mark them with <mark>."""
     # Markdown punctuation reads as noise in a one-line snippet.
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", snippet)
-    text = re.sub(r"[*_`#>]{1,3}", "", text)
+    text = re.sub(r"(?m)^\s*(?:#{1,6}|>)\s+", "", text)
+    text = re.sub(r"\*\*|__|`", "", text)
     text = re.sub(r"\s+", " ", text).strip()
     escaped = html.escape(text, quote=False)
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
@@ -180,7 +181,14 @@ def _postgres_hits(query: str, limit: int) -> tuple[int, list[tuple[float, str, 
         stories.annotate(
             score=SearchRank(F("document"), search),
             snip=SearchHeadline(
-                Concat("headline", Value(". "), "standfirst", Value(" "), "body"),
+                Concat(
+                    "headline",
+                    Value(". "),
+                    "standfirst",
+                    Value(" "),
+                    "body",
+                    output_field=TextField(),
+                ),
                 search,
                 **options,
             ),
@@ -203,7 +211,8 @@ def _postgres_hits(query: str, limit: int) -> tuple[int, list[tuple[float, str, 
 
 def story_search(*, query: str, page: int = 1, per_page: int = PER_PAGE) -> SearchResults:
     """Stories and entries matching ``query``, best first, with highlighted snippets."""
-    query = " ".join(query.split())[:MAX_QUERY]
+    # Control characters (NUL above all) are never search terms, and PostgreSQL refuses NUL.
+    query = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", query).split())[:MAX_QUERY]
     page = max(1, min(page, MAX_PAGE))
     results = SearchResults(query=query, page=page, per_page=per_page, total=0)
     if not query:
