@@ -542,3 +542,38 @@ def test_page_renders_without_the_database_after_a_failed_write(editor_client, l
     html = response.content.decode()
     assert "Kept" in html
     assert "cannot be shown until the database is back" in html
+
+
+def test_database_unavailable_on_other_writes_is_a_503_with_the_input_kept(
+    editor_client, live_story, section
+):
+    with mock.patch.object(services, "key_points_replace", side_effect=OperationalError("gone")):
+        response = editor_client.post(
+            url("key_points", live_story.pk), {"points": "Kept point", "version": 0}
+        )
+    assert response.status_code == 503
+    assert "your change was not saved" in response.content.decode()
+    assert "Kept point" in response.content.decode()
+
+    with mock.patch.object(services, "story_create", side_effect=OperationalError("gone")):
+        response = editor_client.post(
+            url("story_create"),
+            {"section": section.pk, "headline": "Kept headline", "kind": "live"},
+        )
+    assert response.status_code == 503
+    assert 'value="Kept headline"' in response.content.decode()
+
+
+# --- accessibility hooks -------------------------------------------------------------
+
+
+def test_composer_is_labelled_and_announces_status(editor_client, live_story):
+    html = editor_client.get(url("story_detail", live_story.pk)).content.decode()
+    assert '<label for="id_body">' in html
+    assert '<label for="id_title">' in html
+    assert '<label for="id_key_event">Key event</label>' in html
+    assert 'aria-keyshortcuts="Control+Enter Meta+Enter"' in html
+    assert 'role="status" aria-live="polite" data-desk-status' in html
+    assert 'href="#main"' in html and 'id="main"' in html
+    assert f'data-events-url="{live_story.get_events_url()}"' in html
+    assert f'data-last-seq="{live_story.last_seq}"' in html
