@@ -1,0 +1,1 @@
+"""Anchor servers and their configuration templates (nginx+nchan, nginx static, plain asyncio)."""

@@ -1,0 +1,1 @@
+"""The measuring harness: processes, tools, the load client and the figures."""
