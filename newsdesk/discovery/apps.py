@@ -9,9 +9,10 @@ class DiscoveryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from newsdesk.newsroom.models import Entry, Story
+        from newsdesk.newsroom.models import Story
 
         from .signals import content_changed
 
+        # A story created, published or edited changes Related; a live entry
+        # does not trigger a recomputation by itself (they come by the hundred).
         post_save.connect(content_changed, sender=Story, dispatch_uid="discovery-story")
-        post_save.connect(content_changed, sender=Entry, dispatch_uid="discovery-entry")

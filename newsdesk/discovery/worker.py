@@ -1,9 +1,9 @@
 """The background worker of a serving process: flushes buffered reads and
 recomputes Related lists, never inside a reader's request.
 
-Started on first use (a read, a story change) when ``NEWSDESK_BACKGROUND`` is
-on; ``newsdesk flushreads`` and ``newsdesk relatedrefresh`` do the same work
-from the command line.
+Started by the serving process (``worker_started``: the ASGI lifespan, the
+read beacon) when ``NEWSDESK_BACKGROUND`` is on; ``newsdesk flushreads`` and
+``newsdesk relatedrefresh`` do the same work from the command line.
 """
 
 from __future__ import annotations
@@ -32,8 +32,12 @@ class Worker:
         self._thread: threading.Thread | None = None
         self.cycles = 0
 
+    @staticmethod
+    def enabled() -> bool:
+        return conf.get("BACKGROUND").strip().lower() in {"1", "true", "yes", "on"}
+
     def ensure_started(self) -> bool:
-        if conf.get("BACKGROUND").strip() not in {"1", "true", "yes", "on"}:
+        if not self.enabled():
             return False
         with self._start_lock:
             if self._thread is None or not self._thread.is_alive():
@@ -48,8 +52,11 @@ class Worker:
             self._wake.set()
 
     def related_soon(self) -> None:
+        # Only a process that already runs the worker (a server) does the work;
+        # a management command or a test process leaves it to its own caller.
         self._related.set()
-        self.wake()
+        if self._thread is not None and self._thread.is_alive():
+            self._wake.set()
 
     def _run(self) -> None:
         from newsdesk.discovery.services import related_refresh
@@ -58,6 +65,8 @@ class Worker:
         while True:
             self._wake.wait(timeout=conf.get_float("VIEWS_FLUSH_SECONDS"))
             self._wake.clear()
+            if not self.enabled():
+                return  # switched off (tests do); the next use starts it again
             close_old_connections()
             try:
                 reads_flush()
@@ -83,7 +92,7 @@ def worker_wake() -> None:
 
 
 def related_refresh_soon() -> None:
-    """Ask the worker to recompute Related lists (debounced); a no-op with the worker off."""
+    """Ask this process's worker to recompute Related lists (debounced), once it runs."""
     _worker.related_soon()
 
 

@@ -68,7 +68,9 @@ def demo_steps() -> list[DemoStep]:
     the stories (reading history for the discovery lists) go after
     ``demo_articles``. All of them run in the loader's one transaction.
     """
-    return [demo_journalists, demo_sections, demo_live_stories, demo_articles]
+    from newsdesk.discovery.demo import demo_reading_history
+
+    return [demo_journalists, demo_sections, demo_live_stories, demo_articles, demo_reading_history]
 
 
 def demo_is_loaded() -> bool:
