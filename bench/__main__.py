@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         wanted = ["nchan", "asyncio", "newsdesk"]
     page_seconds = args.page_seconds or (5 if args.short else 10)
 
+    # SIGTERM (timeout, CI cancel) unwinds through the finally that stops every process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server_cpu, client_cpu = cpus_pick()
     os.sched_setaffinity(0, {client_cpu})
     nofile_raise()
@@ -133,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "fanout": [],
         "skipped": [],
+        "errors": [],
     }
+    RESULTS.mkdir(exist_ok=True)
     group = Group()
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
     targets: list[Target] = []
@@ -176,23 +181,34 @@ def main(argv: list[str] | None = None) -> int:
             for target in targets:
                 runs = []
                 for attempt in range(args.repeat):
-                    target.start()
                     try:
                         print(
                             f"bench: {target.label}, {count} readers, run {attempt + 1}/{args.repeat}",
                             flush=True,
                         )
-                        run = fanout_run(
-                            target,
-                            group,
-                            readers=count,
-                            messages=args.messages,
-                            interval=args.interval,
-                            size=args.size,
-                            drain=15.0 if count <= 2000 else 30.0,
-                            client_cpu=client_cpu,
-                            redis_url=getattr(target, "redis_url", ""),
-                        )
+                        try:
+                            target.start()
+                            run = fanout_run(
+                                target,
+                                group,
+                                readers=count,
+                                messages=args.messages,
+                                interval=args.interval,
+                                size=args.size,
+                                drain=15.0 if count <= 2000 else 30.0,
+                                client_cpu=client_cpu,
+                                redis_url=getattr(target, "redis_url", ""),
+                            )
+                        except Exception as exc:  # noqa: BLE001 - one target failing must not hide the others
+                            print(f"bench: {target.label} failed: {exc}", flush=True)
+                            results["errors"].append(
+                                {
+                                    "target": target.name,
+                                    "readers": count,
+                                    "error": f"{type(exc).__name__}: {exc}",
+                                }
+                            )
+                            break
                         run["info"] = target.info()
                         runs.append(run)
                         if not pages_done and target.name == "newsdesk":
@@ -215,17 +231,26 @@ def main(argv: list[str] | None = None) -> int:
                             pages_done = True
                     finally:
                         target.stop()
+                if not runs:
+                    continue
                 chosen = _median_run(runs)
                 results["fanout"].append({**chosen, "runs": runs if len(runs) > 1 else None})
     finally:
         for target in targets:
             target.stop()
         group.stop_all()
+        stamp = started.strftime("%Y%m%dT%H%M%SZ")
+        if results["errors"]:
+            # Keep the servers' logs of a failed run next to its figures.
+            logs = RESULTS / f"{stamp}-logs"
+            for log in workdir.rglob("*.log"):
+                logs.mkdir(parents=True, exist_ok=True)
+                shutil.copy(log, logs / f"{log.parent.name}-{log.name}")
+            results["logs"] = str(logs)
         shutil.rmtree(workdir, ignore_errors=True)
         results["machine"]["loadavg_end"] = os.getloadavg()
         results["elapsed_s"] = round((datetime.now(tz=UTC) - started).total_seconds(), 1)
-        RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}{'-short' if args.short else ''}.json"
+        out = RESULTS / f"{stamp}{'-short' if args.short else ''}.json"
         out.write_text(json.dumps(results, indent=1, default=str))
     report_print(results)
     print(

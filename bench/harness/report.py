@@ -159,6 +159,10 @@ def report_print(results: dict[str, Any]) -> None:
         print(
             f"first GET {pages['first_get_ms']} ms, best warm GET {pages['warm_get_ms']} ms; errors/non-2xx-3xx: {bad}"
         )
+    for error in results.get("errors", []):
+        print(
+            f"FAILED {error['target']} at {error['readers']:,} readers: {error['error']} (logs: {results.get('logs')})"
+        )
     for skipped in results.get("skipped", []):
         print(f"skipped {skipped['target']}: {skipped['why']}")
     load = results["machine"]
