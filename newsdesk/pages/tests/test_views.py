@@ -443,3 +443,14 @@ def test_hostile_text_is_rendered_inert(get_html, section, editor, publish):
 def assert_inert_listing(doc) -> None:
     assert_inert(doc)
     assert any("<script>" in t for t in texts(doc, "//h3"))
+
+
+def test_server_error_page_renders_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    doc = lxml.html.fromstring(response.content)
+    assert texts(doc, "//h1") == ["Something went wrong on our side"]
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/static/pages/site.css"]
+    assert doc.xpath("//main//a[@href='/']")
