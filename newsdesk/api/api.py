@@ -17,7 +17,7 @@ from ninja import Body, NinjaAPI, Query, Status
 
 from newsdesk import conf
 from newsdesk.engagement.api import router as engagement_router
-from newsdesk.live.log import events_after, story_head
+from newsdesk.live.log import events_after
 from newsdesk.newsroom import selectors as newsroom_selectors
 from newsdesk.newsroom import services
 from newsdesk.newsroom.fragments import entry_fragment
@@ -462,7 +462,7 @@ def events_delta(
 ) -> Any:
     """Events of the story's log after ``after``, oldest first; ``reset`` when the page must reload."""
     story = _story(request, story_id)
-    head = story_head(story_id=story.pk) or 0
+    head = story.last_seq
     limit = conf.get_int("REPLAY_LIMIT")
     reset = after > head or head - after > limit
     anonymous = not request.auth.is_authenticated  # type: ignore[attr-defined]
@@ -478,6 +478,9 @@ def events_delta(
     for name, value in headers.items():
         response[name] = value
     events = [] if reset else events_after(story_id=story.pk, after=after, limit=limit)
+    # Events appended since the head was read belong to the next poll: the body
+    # must be exactly what (after, head) names, or the ETag would lie.
+    events = [e for e in events if e["seq"] <= head]
     return {
         "story": story.pk,
         "last_seq": head,

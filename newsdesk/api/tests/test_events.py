@@ -98,3 +98,24 @@ def test_delta_of_unknown_story_is_404(anon, db):
     response = anon.get("/api/stories/31337/events", after=0)
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_event_appended_during_a_poll_comes_in_the_next_poll_exactly_once(
+    anon, live_story, publish, monkeypatch
+):
+    import newsdesk.api.api as api_module
+    from newsdesk.live.log import events_after
+
+    publish(live_story, "One")
+
+    def racing_events_after(**kwargs):
+        monkeypatch.setattr(api_module, "events_after", events_after)
+        publish(live_story, "Two, published while the first poll runs")
+        return events_after(**kwargs)
+
+    monkeypatch.setattr(api_module, "events_after", racing_events_after)
+    first = anon.get(f"/api/stories/{live_story.pk}/events", after=0).json()
+    assert first["last_seq"] == 1
+    assert [e["seq"] for e in first["events"]] == [1]
+    second = anon.get(f"/api/stories/{live_story.pk}/events", after=first["last_seq"]).json()
+    assert [e["seq"] for e in second["events"]] == [2]
