@@ -113,7 +113,7 @@ def story_detail(
     # point has a higher sequence number, so the live script replays it.
     last_seq = story.last_seq
     path = story.get_absolute_url()
-    if request.path != path:
+    if request.path_info != path:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)
 
