@@ -1,4 +1,5 @@
-"""``{% publishing_head %}``: what a page's ``<head>`` tells search engines, previews and feed readers.
+"""``{% publishing_head %}``: what a page's ``<head>`` tells search engines, previews and
+feed readers; ``|zone_name``: the site zone's abbreviation at a given instant.
 
 It reads the page's own context (``story``, ``entries``, ``pinned`` on a story
 page; ``section`` on a section page), so views need not know about it.
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk import conf
@@ -75,6 +77,19 @@ def _site_meta(request: Any, origin: str) -> dict[str, Any]:
         "json_ld": data,
         "feeds": feed_links(),
     }
+
+
+@register.filter
+def zone_name(value: Any) -> str:
+    """The current zone's abbreviation (GMT, BST) in force at ``value``.
+
+    Django's ``date:"T"`` prints nothing during the hour that repeats when
+    clocks go back (``django.utils.dateformat`` drops the zone of an ambiguous
+    time); the converted datetime's ``fold`` (PEP 495) says which hour it is.
+    """
+    if value is None or timezone.is_naive(value):
+        return ""
+    return timezone.localtime(value).tzname() or ""
 
 
 @register.inclusion_tag("pages/_publishing_head.html", takes_context=True)
