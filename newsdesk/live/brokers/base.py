@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 Deliver = Callable[[dict[str, Any]], None]
+Reconnected = Callable[[], None]
 
 
 class Broker(ABC):
@@ -17,8 +18,12 @@ class Broker(ABC):
         """Send a committed event to every process. Must not raise."""
 
     @abstractmethod
-    async def start(self, deliver: Deliver) -> None:
-        """Start listening; call ``deliver(message)`` in the running loop for each one."""
+    async def start(self, deliver: Deliver, *, on_reconnect: Reconnected | None = None) -> None:
+        """Start listening; call ``deliver(message)`` in the running loop for each one.
+
+        ``on_reconnect()`` runs (in the loop) after the broker lost messages,
+        e.g. when its connection came back, so the hub re-reads the log.
+        """
 
     @abstractmethod
     async def stop(self) -> None:

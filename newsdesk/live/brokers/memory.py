@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .base import Broker, Deliver
+from .base import Broker, Deliver, Reconnected
 
 
 class MemoryBroker(Broker):
@@ -28,7 +28,7 @@ class MemoryBroker(Broker):
         else:
             loop.call_soon_threadsafe(deliver, message)
 
-    async def start(self, deliver: Deliver) -> None:
+    async def start(self, deliver: Deliver, *, on_reconnect: Reconnected | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         self._deliver = deliver
 

@@ -1,0 +1,343 @@
+"""The per-process fan-out: story channels, gap filling, heartbeats.
+
+One hub per process, owned by the ASGI edge (started and stopped by the
+lifespan). Each story with open streams has a channel that delivers the log's
+events in sequence order, each exactly once: broker messages ahead of the next
+expected number wait while the gap is read from the log; numbers already
+delivered are dropped; a periodic look at the log catches what the broker
+lost (and lets several processes without Redis converge).
+
+Each event is encoded once per process into a :class:`Frame` and the same
+bytes are written to every stream; a stream's ``send`` never awaits (see
+``streams.py``), so a publish costs one pass over the readers, with no queue
+or task per reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+
+from . import kinds, log, sse
+
+logger = logging.getLogger(__name__)
+
+RING_SIZE = 256  # recent frames kept per channel, so joining streams skip the database
+FILL_BATCH = 500
+HELD_LIMIT = 10_000  # out-of-order broker messages held per channel before giving up on them
+
+
+class Frame:
+    """An encoded event (or comment), shared by every stream that sends it."""
+
+    __slots__ = ("seq", "raw", "_chunk")
+
+    def __init__(self, raw: bytes, seq: int | None = None) -> None:
+        self.seq = seq
+        self.raw = raw
+        self._chunk: bytes | None = None
+
+    @property
+    def chunk(self) -> bytes:
+        """The frame as an HTTP/1.1 chunk, built once on first use."""
+        if self._chunk is None:
+            self._chunk = sse.chunk(self.raw)
+        return self._chunk
+
+    @classmethod
+    def for_event(cls, message: dict[str, Any]) -> Frame:
+        """The frame of a logged event (a broker message or a log row)."""
+        seq = int(message["seq"])
+        return cls(sse.encode_json(event=message["kind"], data=message["data"], id=seq), seq)
+
+
+HEARTBEAT = Frame(sse.heartbeat())
+
+
+class Stream(Protocol):
+    """What the hub needs of an open stream connection."""
+
+    cursor: int
+
+    def send(self, frame: Frame) -> None:
+        """Write the frame now, without awaiting; drop frames with ``seq <= cursor``."""
+
+    def close(self, reason: str) -> None:
+        """End the stream (``shutdown``, ``slow``) from outside its own task."""
+
+    def server_stopping(self) -> bool | None:
+        """True once the server began a graceful shutdown; None when unknown."""
+
+
+class Channel:
+    """One story's delivery state in this process."""
+
+    __slots__ = ("story_id", "members", "live", "last_seq", "held", "ring", "filling")
+
+    def __init__(self, story_id: int) -> None:
+        self.story_id = story_id
+        self.members = 0  # streams joined, live or still replaying
+        self.live: set[Stream] = set()
+        self.last_seq: int | None = None  # unknown until the first stream goes live
+        self.held: dict[int, dict[str, Any]] = {}
+        self.ring: deque[Frame] = deque(maxlen=RING_SIZE)
+        self.filling: asyncio.Task[None] | None = None
+
+    def frame(self, message: dict[str, Any]) -> Frame:
+        """The ring's frame for a logged event when it has it, else a new one."""
+        seq = int(message["seq"])
+        if self.ring and self.ring[0].seq is not None:
+            index = seq - self.ring[0].seq
+            if 0 <= index < len(self.ring):
+                return self.ring[index]
+        return Frame.for_event(message)
+
+    def frames_after(self, cursor: int) -> list[Frame] | None:
+        """Frames after ``cursor`` up to ``last_seq`` from the ring, or None if it lacks some."""
+        if self.last_seq is None or cursor >= self.last_seq:
+            return []
+        if not self.ring or self.ring[0].seq is None or self.ring[0].seq > cursor + 1:
+            return None
+        return [frame for frame in self.ring if frame.seq is not None and frame.seq > cursor]
+
+
+async def db_call(function: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Run an ORM function in a worker thread, with its connection closed after."""
+
+    def run() -> Any:
+        close_old_connections()
+        try:
+            return function(**kwargs)
+        finally:
+            close_old_connections()
+
+    return await sync_to_async(run, thread_sensitive=False)()
+
+
+class Hub:
+    """Channels of this process, fed by the broker and by the log."""
+
+    def __init__(
+        self, *, poll_seconds: float, heartbeat_seconds: float, tick_seconds: float = 0.25
+    ) -> None:
+        self.poll_seconds = poll_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.tick_seconds = tick_seconds
+        self.channels: dict[int, Channel] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closing = False
+
+    # --- life ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the log poll and the heartbeat / shutdown watch."""
+        self._tasks = [
+            asyncio.create_task(self._poll_forever(), name="newsdesk-hub-poll"),
+            asyncio.create_task(self._tick_forever(), name="newsdesk-hub-tick"),
+        ]
+
+    async def stop(self) -> None:
+        """Close every stream (clients reconnect elsewhere) and stop the tasks."""
+        self.close_all("shutdown")
+        for task in self._tasks:
+            task.cancel()
+        for channel in self.channels.values():
+            if channel.filling is not None:
+                channel.filling.cancel()
+        for task in [*self._tasks, *(c.filling for c in self.channels.values() if c.filling)]:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    def close_all(self, reason: str) -> None:
+        """End every live stream of this process."""
+        self._closing = True
+        for channel in list(self.channels.values()):
+            for stream in list(channel.live):
+                stream.close(reason)
+
+    @property
+    def closing(self) -> bool:
+        """True once streams are being closed for shutdown: new ones are refused."""
+        return self._closing
+
+    # --- streams --------------------------------------------------------------
+
+    def join(self, story_id: int) -> Channel:
+        """Register a stream that is about to replay; it goes live with ``go_live``."""
+        channel = self.channels.get(story_id)
+        if channel is None:
+            channel = self.channels[story_id] = Channel(story_id)
+        channel.members += 1
+        return channel
+
+    def go_live(self, channel: Channel, stream: Stream) -> bool:
+        """Make a replayed stream live, or return False when it must read the log again.
+
+        Runs without awaiting, so nothing is delivered between the catch-up
+        from the ring and the stream joining the live set.
+        """
+        if channel.last_seq is None:
+            channel.last_seq = stream.cursor
+            channel.live.add(stream)
+            self._drain(channel)
+            return True
+        frames = channel.frames_after(stream.cursor)
+        if frames is None:
+            return False
+        for frame in frames:
+            stream.send(frame)
+        channel.live.add(stream)
+        if stream.cursor > channel.last_seq:
+            # The stream read events from the log that this channel has not
+            # heard of yet: the broker is late or lost them.
+            self._fill_soon(channel)
+        return True
+
+    def leave(self, channel: Channel, stream: Stream | None) -> None:
+        """Forget a stream; drop the channel with its last stream."""
+        if stream is not None:
+            channel.live.discard(stream)
+        channel.members -= 1
+        if channel.members <= 0 and self.channels.get(channel.story_id) is channel:
+            del self.channels[channel.story_id]
+            if channel.filling is not None:
+                channel.filling.cancel()
+
+    # --- delivery ---------------------------------------------------------------
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        """Take a broker message (in the event loop)."""
+        try:
+            story_id = int(message["story"])
+        except (KeyError, TypeError, ValueError):
+            logger.warning("Broker message without a story id ignored: %r", message)
+            return
+        channel = self.channels.get(story_id)
+        if channel is None:
+            return  # no reader of this story in this process
+        if message.get("seq") is None:
+            if message.get("kind") == kinds.REACTIONS:
+                frame = Frame(sse.encode_json(event=kinds.REACTIONS, data=message.get("data", {})))
+                for stream in list(channel.live):
+                    stream.send(frame)
+            return
+        self._accept(channel, message)
+
+    def resync(self) -> None:
+        """Read every channel's tail from the log (after the broker lost its connection)."""
+        for channel in list(self.channels.values()):
+            self._fill_soon(channel)
+
+    def _accept(self, channel: Channel, message: dict[str, Any]) -> None:
+        seq = int(message["seq"])
+        if channel.last_seq is not None and seq <= channel.last_seq:
+            return  # duplicate: the log and the broker both brought it
+        if len(channel.held) >= HELD_LIMIT:
+            channel.held.clear()  # the log has them all; the next fill brings them back
+        channel.held[seq] = message
+        self._drain(channel)
+
+    def _drain(self, channel: Channel) -> None:
+        if channel.last_seq is None:
+            return
+        held = channel.held
+        while (following := channel.last_seq + 1) in held:
+            frame = Frame.for_event(held.pop(following))
+            channel.last_seq = following
+            channel.ring.append(frame)
+            for stream in list(channel.live):
+                stream.send(frame)
+        if held:
+            for seq in [seq for seq in held if seq <= channel.last_seq]:
+                del held[seq]
+            if held:
+                self._fill_soon(channel)  # a gap: read it from the log
+
+    # --- the log ----------------------------------------------------------------
+
+    def _fill_soon(self, channel: Channel) -> None:
+        if channel.last_seq is None or channel.filling is not None:
+            return
+        channel.filling = asyncio.create_task(self._fill(channel))
+
+    async def _fill(self, channel: Channel) -> None:
+        try:
+            while channel.last_seq is not None and self.channels.get(channel.story_id) is channel:
+                rows = await db_call(
+                    log.events_after,
+                    story_id=channel.story_id,
+                    after=channel.last_seq,
+                    limit=FILL_BATCH,
+                )
+                for row in rows:
+                    self._accept(channel, row)
+                if len(rows) < FILL_BATCH:
+                    break
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the next poll retries; a broken fill must not stop delivery
+            logger.exception("Reading story %s's event log failed", channel.story_id)
+        finally:
+            channel.filling = None
+
+    async def _poll_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                await self.poll()
+            except Exception:
+                logger.exception("Polling the event log failed")
+
+    async def poll(self) -> None:
+        """Compare each channel with its story's head and fill the ones behind."""
+        ids = [c.story_id for c in self.channels.values() if c.last_seq is not None]
+        if not ids:
+            return
+        heads = await db_call(log.story_heads, story_ids=ids)
+        for story_id, head in heads.items():
+            channel = self.channels.get(story_id)
+            if channel is not None and channel.last_seq is not None and head > channel.last_seq:
+                self._fill_soon(channel)
+
+    # --- heartbeat and shutdown watch --------------------------------------------
+
+    async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_beat = loop.time() + self.heartbeat_seconds
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            if not self._closing and self._server_stopping():
+                logger.info("Server shutting down: closing streams so clients reconnect")
+                self.close_all("shutdown")
+            if loop.time() >= next_beat:
+                next_beat = loop.time() + self.heartbeat_seconds
+                self.broadcast(HEARTBEAT, self.live_streams())
+
+    def _server_stopping(self) -> bool:
+        # The ASGI lifespan shutdown only comes after the server has waited for
+        # open responses; a stream never ends by itself, so the hub watches the
+        # server's own graceful-shutdown mark on one stream instead.
+        for stream in self.live_streams():
+            stopping = stream.server_stopping()
+            if stopping is not None:
+                return stopping
+        return False
+
+    def live_streams(self) -> Iterable[Stream]:
+        """Every live stream of this process."""
+        for channel in list(self.channels.values()):
+            yield from list(channel.live)
+
+    @staticmethod
+    def broadcast(frame: Frame, streams: Iterable[Stream]) -> None:
+        """Send one frame to many streams."""
+        for stream in streams:
+            stream.send(frame)
