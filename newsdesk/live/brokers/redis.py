@@ -58,12 +58,13 @@ class RedisBroker(Broker):
         try:
             channel = f"{CHANNEL_PREFIX}{int(message['story'])}"
             self._sync_client().publish(channel, json.dumps(message, default=str))
-        except (redis.RedisError, OSError, KeyError, TypeError, ValueError):
+        except (redis.RedisError, OSError, KeyError, TypeError, ValueError) as error:
+            # An expected outage, not a bug: one line, no traceback.
             logger.warning(
-                "Publishing story %s event %s to Redis failed; readers get it from the log",
+                "Publishing story %s event %s to Redis failed (%s); readers get it from the log",
                 message.get("story"),
                 message.get("seq"),
-                exc_info=True,
+                error,
             )
 
     # --- subscribing (the event loop) --------------------------------------------
