@@ -1,0 +1,205 @@
+"""The hub: in-order, exactly-once delivery from a lossy broker plus the log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from newsdesk.live import kinds
+from newsdesk.live.edge import Invalid, stream_position
+from newsdesk.live.hub import Frame, Hub
+from newsdesk.live.log import events_after
+
+
+class RecordingStream:
+    """Keeps what the hub sends, with the same cursor rule as real streams."""
+
+    def __init__(self, cursor: int = 0) -> None:
+        self.cursor = cursor
+        self.frames: list[Frame] = []
+        self.closed: str | None = None
+
+    def send(self, frame: Frame) -> None:
+        if frame.seq is not None:
+            if frame.seq <= self.cursor:
+                return
+            self.cursor = frame.seq
+        self.frames.append(frame)
+
+    def close(self, reason: str) -> None:
+        self.closed = reason
+
+    def server_stopping(self) -> bool | None:
+        return None
+
+    @property
+    def seqs(self) -> list[int | None]:
+        return [f.seq for f in self.frames]
+
+
+def _hub() -> Hub:
+    return Hub(poll_seconds=3600, heartbeat_seconds=3600)
+
+
+async def _settle(hub: Hub) -> None:
+    for _ in range(200):
+        tasks = [c.filling for c in hub.channels.values() if c.filling is not None]
+        if not tasks:
+            return
+        await asyncio.gather(*tasks)
+
+
+def _messages(story) -> list[dict]:
+    return events_after(story_id=story.pk, after=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gap_in_broker_messages_is_filled_from_the_log_in_order(live_story, publish):
+    for n in range(3):
+        publish(live_story, f"Update {n}.")
+    messages = _messages(live_story)
+
+    async def scenario() -> RecordingStream:
+        hub = _hub()
+        stream = RecordingStream()
+        channel = hub.join(live_story.pk)
+        assert hub.go_live(channel, stream)
+        hub.deliver(messages[2])  # seq 3 arrives; 1 and 2 were lost
+        await _settle(hub)
+        hub.deliver(messages[1])  # a late duplicate
+        hub.deliver(messages[2])
+        return stream
+
+    stream = asyncio.run(scenario())
+    assert stream.seqs == [1, 2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poll_catches_events_the_broker_never_delivered(live_story, publish):
+    async def scenario() -> RecordingStream:
+        hub = _hub()
+        stream = RecordingStream()
+        assert hub.go_live(hub.join(live_story.pk), stream)
+        await asyncio.to_thread(publish, live_story, "Lost by the broker.")
+        await hub.poll()
+        await _settle(hub)
+        return stream
+
+    stream = asyncio.run(scenario())
+    assert stream.seqs == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_event_is_encoded_once_and_shared_by_every_stream(live_story, publish):
+    publish(live_story, "Shared.")
+    (message,) = _messages(live_story)
+
+    async def scenario() -> list[RecordingStream]:
+        hub = _hub()
+        channel = hub.join(live_story.pk)
+        streams = [RecordingStream() for _ in range(3)]
+        for stream in streams:
+            hub.go_live(channel, stream)
+        hub.deliver(message)
+        return streams
+
+    streams = asyncio.run(scenario())
+    frames = [s.frames[0] for s in streams]
+    assert all(frame is frames[0] for frame in frames)
+    assert frames[0].raw.startswith(b"event: entry-published\nid: 1\ndata: {")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_joining_stream_catches_up_from_the_ring_before_going_live(live_story, publish):
+    for n in range(4):
+        publish(live_story, f"Update {n}.")
+    messages = _messages(live_story)
+
+    async def scenario() -> RecordingStream:
+        hub = _hub()
+        channel = hub.join(live_story.pk)
+        hub.go_live(channel, RecordingStream())
+        for message in messages:
+            hub.deliver(message)
+        late = RecordingStream(cursor=1)  # replayed the log up to 1 before these arrived
+        hub.join(live_story.pk)
+        assert hub.go_live(channel, late)
+        return late
+
+    assert asyncio.run(scenario()).seqs == [2, 3, 4]
+
+
+def test_joining_stream_rereads_the_log_when_the_ring_lacks_events():
+    async def scenario() -> bool:
+        hub = _hub()
+        channel = hub.join(1)
+        hub.go_live(channel, RecordingStream(cursor=500))
+        return hub.go_live(channel, RecordingStream(cursor=10))
+
+    assert asyncio.run(scenario()) is False
+
+
+def test_reactions_are_forwarded_without_an_id():
+    async def scenario() -> RecordingStream:
+        hub = _hub()
+        stream = RecordingStream()
+        hub.go_live(hub.join(5), stream)
+        hub.deliver({"story": 5, "kind": kinds.REACTIONS, "data": {"counts": {"like": 3}}})
+        return stream
+
+    (frame,) = asyncio.run(scenario()).frames
+    assert frame.seq is None
+    assert frame.raw == b'event: reactions\ndata: {"counts":{"like":3}}\n\n'
+
+
+def test_stop_closes_every_live_stream_for_reconnection():
+    async def scenario() -> list[RecordingStream]:
+        hub = _hub()
+        await hub.start()
+        streams = [RecordingStream(), RecordingStream()]
+        for n, stream in enumerate(streams):
+            hub.go_live(hub.join(n), stream)
+        await hub.stop()
+        return streams
+
+    assert [s.closed for s in asyncio.run(scenario())] == ["shutdown", "shutdown"]
+
+
+def test_last_event_id_wins_over_after_and_bad_values_reset_or_fail():
+    assert stream_position(query_string=b"", last_event_id=None) is None
+    assert stream_position(query_string=b"after=4", last_event_id=None) == 4
+    assert stream_position(query_string=b"after=4", last_event_id=b"9") == 9
+    assert stream_position(query_string=b"after=4", last_event_id=b"") == 4
+    assert stream_position(query_string=b"", last_event_id=b"nine") == "reset"
+    for bad in (b"after=", b"after=-1", b"after=1.5", b"after=1&after=2", b"after=x"):
+        with pytest.raises(Invalid):
+            stream_position(query_string=bad, last_event_id=None)
+
+
+# --- the Django fallback (a request that reaches Django instead of the edge) ----------
+
+
+@pytest.mark.django_db
+def test_fallback_view_answers_a_finite_replay(client, live_story, publish):
+    for n in range(3):
+        publish(live_story, f"Update {n}.")
+
+    response = client.get(live_story.get_events_url(), {"after": 1})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    assert "id: 2\n" in body and "id: 3\n" in body and "id: 1\n" not in body
+
+
+@pytest.mark.django_db
+def test_fallback_view_resets_and_refuses_like_the_edge(client, live_story):
+    assert client.get("/stories/424242/events").status_code == 404
+    bad = client.get(live_story.get_events_url(), {"after": "x"})
+    assert bad.status_code == 400
+    assert json.loads(bad.content)["error"] == "invalid"
+    ahead = client.get(live_story.get_events_url(), {"after": 7})
+    assert b"event: reset\n" in ahead.content
