@@ -37,7 +37,7 @@ def test_threads_publishing_at_once_get_seqs_one_to_n_without_gap_or_duplicate(l
             start.wait()
             for i in range(per_thread):
                 entry_publish(story=live_story, author=editor, body=f"Thread {n} entry {i}.")
-        except BaseException as error:  # reported by the assertion below
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

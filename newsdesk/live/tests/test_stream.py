@@ -151,3 +151,21 @@ def test_server_shutdown_ends_open_streams_cleanly(live_story, sse_open):
         srv.stop()
     # uvicorn cancels responses still open after its grace period; streams must not be.
     assert "timeout graceful shutdown exceeded" not in srv.output()
+
+
+@pytest.mark.slow
+def test_workers_without_redis_converge_through_the_log(live_story, editor, token_for, sse_open):
+    from conftest import start_server
+
+    srv = start_server(workers=2)
+    try:
+        readers = [sse_open(srv.url, live_story.get_events_url()) for _ in range(6)]
+        for reader in readers:
+            reader.wait_for(lambda events, r=reader: r.comments >= 1, what="the opening comment")
+        token = token_for(editor)
+        for n in range(3):
+            api_publish(srv.url, token, live_story.pk, f"Update {n}.")
+        for reader in readers:
+            assert [e.id for e in reader.wait_for_count(3)] == ["1", "2", "3"]
+    finally:
+        srv.stop()
