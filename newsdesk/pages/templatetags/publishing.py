@@ -79,6 +79,14 @@ def _site_meta(request: Any, origin: str) -> dict[str, Any]:
     }
 
 
+@register.simple_tag(takes_context=True)
+def embed_code(context: Any, story: Story) -> str:
+    """The iframe snippet that embeds ``story`` on a partner's page (for the desk)."""
+    from ..embed import embed_snippet
+
+    return embed_snippet(story=story, request=context.get("request"))
+
+
 @register.filter
 def zone_name(value: Any) -> str:
     """The current zone's abbreviation (GMT, BST) in force at ``value``.

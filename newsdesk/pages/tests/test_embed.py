@@ -24,10 +24,10 @@ def test_embed_page_may_be_framed_anywhere_and_the_story_page_nowhere(client, li
 
     assert embed.status_code == 200
     assert "X-Frame-Options" not in embed.headers
-    assert embed["Content-Security-Policy"] == "frame-ancestors *"
+    assert "frame-ancestors *" in embed["Content-Security-Policy"].split("; ")
     assert page.status_code == 200
     assert page["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors *" not in page.headers.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"].split("; ")
     assert client.get("/")["X-Frame-Options"] == "DENY"
 
 
@@ -46,7 +46,7 @@ def test_embed_page_shows_the_newest_entries_with_the_live_hooks(client, live_st
     assert shown == [e.pk for e in reversed(entries)][:10]
     assert doc.xpath("//*[@data-status-badge]/text()") == ["LIVE"]
     assert doc.xpath("//*[@data-announcer][@aria-live='polite']")
-    assert doc.xpath("//script/@src") == ["/static/live/live.js"]
+    assert doc.xpath("//script/@src") == ["/static/pages/localtime.js", "/static/live/live.js"]
     # Links open the full story outside the partner's page.
     assert doc.xpath("//base/@target") == ["_blank"]
     assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
@@ -184,3 +184,114 @@ def test_oembed_refuses_a_story_url_under_the_wrong_section(client, live_story, 
     wrong = live_story.get_absolute_url().replace("/world/asia/", f"/{other.path}/")
     response = oembed(client, url=f"{ORIGIN}{wrong}")
     assert response.status_code == 404
+
+
+def test_desk_story_page_offers_the_embed_code(client, live_story, editor):
+    client.force_login(editor)
+    doc = lxml.html.fromstring(client.get(f"/desk/stories/{live_story.pk}/").content)
+
+    code = doc.xpath("//textarea[@data-embed-code]")[0].text_content()
+    frame = lxml.html.fragment_fromstring(code)
+    assert frame.tag == "iframe"
+    assert frame.get("src") == f"{ORIGIN}/embed/{live_story.pk}/"
+    assert doc.xpath("//button[@data-copy-embed]")
+
+
+def test_desk_offers_no_embed_code_for_drafts(client, section, editor):
+    draft = services.story_create(
+        section=section, headline="Draft", author=editor, live=True, status="draft"
+    )
+    client.force_login(editor)
+    doc = lxml.html.fromstring(client.get(f"/desk/stories/{draft.pk}/").content)
+    assert not doc.xpath("//textarea[@data-embed-code]")
+
+
+# --- in a real browser, on a partner's page ---------------------------------------------
+
+
+@pytest.fixture
+def partner():
+    """A partner's web server on its own port (another origin); ``partner.html`` is its page."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = state["html"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    state = {"html": ""}
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        state["url"] = f"http://127.0.0.1:{httpd.server_address[1]}/article"
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def partner_page(page, partner, server, *frames: str) -> None:
+    """Open the partner's page framing the given paths of the server."""
+    partner["html"] = "<!doctype html><title>Partner</title>" + "".join(
+        f'<iframe id="f{n}" src="{server.url}{path}" width="500" height="600"></iframe>'
+        for n, path in enumerate(frames)
+    )
+    page.goto(partner["url"])
+
+
+@pytest.mark.browser
+def test_partner_page_can_frame_the_embed_but_not_the_story_page(server, page, partner, live_story):
+    partner_page(
+        page,
+        partner,
+        server,
+        f"/embed/{live_story.pk}/?accent=0a7&theme=dark",
+        live_story.get_absolute_url(),
+    )
+
+    embed = page.frame_locator("#f0")
+    assert embed.locator("[data-headline]").inner_text() == live_story.headline
+    accent = embed.locator("html").evaluate(
+        "el => getComputedStyle(el).getPropertyValue('--accent').trim()"
+    )
+    assert accent == "#0a7"
+    # page.goto() returned on the partner's load event, which waits for both
+    # frames: the story page's frame is loaded, and it was refused.
+    assert page.frame_locator("#f1").locator("[data-headline]").count() == 0
+    page.goto(server.url + live_story.get_absolute_url())
+    assert page.locator("[data-headline]").inner_text() == live_story.headline
+
+
+@pytest.mark.browser
+def test_embed_page_shows_entries_published_through_the_api_live(
+    server, page, partner, live_story, publish, editor, token_for
+):
+    import httpx
+
+    publish(live_story, "Already there.")
+    partner_page(page, partner, server, f"/embed/{live_story.pk}/")
+    embed = page.frame_locator("#f0")
+    assert embed.locator("[data-entries] article").count() == 1
+
+    with httpx.Client(base_url=server.url, timeout=20) as http:
+        response = http.post(
+            f"/api/stories/{live_story.pk}/entries",
+            json={"body": "Breaking: *agreement* signed."},
+            headers={"Authorization": f"Bearer {token_for(editor)}"},
+        )
+    assert response.status_code == 201, response.text
+    entry_id = response.json()["id"]
+
+    arrived = embed.locator(f"#entry-{entry_id}")
+    arrived.wait_for(timeout=20000)
+    assert "agreement signed" in " ".join(arrived.inner_text().split()).replace("*", "")
+    assert embed.locator("[data-entries] article").first.get_attribute("id") == f"entry-{entry_id}"

@@ -127,3 +127,19 @@ def test_feed_search_and_page_links_share_one_permalink_that_resolves(client, de
     )
     path, anchor = permalink.split("#")
     assert get_doc(client, path).xpath(f"//article[@id='{anchor}']")
+
+
+@pytest.mark.browser
+def test_hash_link_to_an_older_entry_opens_its_page_scrolled_to_it(server, page, deep_story):
+    story, ids = deep_story
+    target = ids[505]
+
+    page.goto(f"{server.url}{story.get_absolute_url()}#entry-{target}")
+    entry = page.locator(f"#entry-{target}")
+    entry.wait_for()
+
+    assert page.url.endswith(f"?entry={target}#entry-{target}")
+    assert entry.is_visible()
+    assert entry.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
+    )

@@ -117,3 +117,35 @@ def test_other_pages_render_the_same_zone(client, live_story, publish, path_kind
     doc = lxml.html.fromstring(client.get(path).content)
 
     assert "2024-07-01T22:45:00+01:00" in doc.xpath("//time/@datetime")
+
+
+@pytest.mark.browser
+def test_reader_sees_times_in_their_own_zone_with_exact_datetime_kept(
+    server, browser, live_story, publish
+):
+    old = publish(live_story, "Yesterday's update.")
+    place(live_story, old, at("2024-03-31T01:01:00"))
+    fresh = publish(live_story, "Fresh update.")
+    context = browser.new_context(timezone_id="America/New_York", locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(server.url + live_story.get_absolute_url())
+        old_time = page.locator(f"#entry-{old.pk} .entry__time time")
+        fresh_time = page.locator(f"#entry-{fresh.pk} .entry__time time")
+        old_time.and_(page.locator("[data-local-zone]")).wait_for()
+
+        # 01:01 UTC on 31 March is 02:01 BST in London and 21:01 EDT the day before in New York.
+        assert old_time.get_attribute("datetime") == "2024-03-31T02:01:00+01:00"
+        assert old_time.get_attribute("data-local-zone") == "America/New_York"
+        assert " ".join(old_time.inner_text().split()) == "Mar 30, 21:01 EDT"
+        # A fresh entry reads as relative time (the live script); the exact
+        # time, in the reader's zone, is its tooltip.
+        fresh_time.and_(page.locator("[data-local-zone]")).wait_for()
+        assert fresh_time.inner_text() == "just now"
+        assert fresh_time.get_attribute("title").endswith(("EST", "EDT"))
+        # Story dates name the reader's zone too.
+        published = page.locator("time[data-published]")
+        assert published.get_attribute("data-local-zone") == "America/New_York"
+        assert published.inner_text().endswith(("EST", "EDT"))
+    finally:
+        context.close()
