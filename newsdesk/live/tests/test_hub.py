@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -39,6 +41,13 @@ class RecordingStream:
         return [f.seq for f in self.frames]
 
 
+def _run(scenario: Any) -> Any:
+    """Run a coroutine function in a thread of its own: a browser test in the same
+    session keeps Playwright's event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
+
+
 def _hub() -> Hub:
     return Hub(poll_seconds=3600, heartbeat_seconds=3600)
 
@@ -72,7 +81,7 @@ def test_gap_in_broker_messages_is_filled_from_the_log_in_order(live_story, publ
         hub.deliver(messages[2])
         return stream
 
-    stream = asyncio.run(scenario())
+    stream = _run(scenario)
     assert stream.seqs == [1, 2, 3]
 
 
@@ -87,7 +96,7 @@ def test_poll_catches_events_the_broker_never_delivered(live_story, publish):
         await _settle(hub)
         return stream
 
-    stream = asyncio.run(scenario())
+    stream = _run(scenario)
     assert stream.seqs == [1]
 
 
@@ -105,7 +114,7 @@ def test_each_event_is_encoded_once_and_shared_by_every_stream(live_story, publi
         hub.deliver(message)
         return streams
 
-    streams = asyncio.run(scenario())
+    streams = _run(scenario)
     frames = [s.frames[0] for s in streams]
     assert all(frame is frames[0] for frame in frames)
     assert frames[0].raw.startswith(b"event: entry-published\nid: 1\ndata: {")
@@ -128,7 +137,7 @@ def test_joining_stream_catches_up_from_the_ring_before_going_live(live_story, p
         assert hub.go_live(channel, late)
         return late
 
-    assert asyncio.run(scenario()).seqs == [2, 3, 4]
+    assert _run(scenario).seqs == [2, 3, 4]
 
 
 def test_joining_stream_rereads_the_log_when_the_ring_lacks_events():
@@ -138,7 +147,7 @@ def test_joining_stream_rereads_the_log_when_the_ring_lacks_events():
         hub.go_live(channel, RecordingStream(cursor=500))
         return hub.go_live(channel, RecordingStream(cursor=10))
 
-    assert asyncio.run(scenario()) is False
+    assert _run(scenario) is False
 
 
 def test_reactions_are_forwarded_without_an_id():
@@ -149,7 +158,7 @@ def test_reactions_are_forwarded_without_an_id():
         hub.deliver({"story": 5, "kind": kinds.REACTIONS, "data": {"counts": {"like": 3}}})
         return stream
 
-    (frame,) = asyncio.run(scenario()).frames
+    (frame,) = _run(scenario).frames
     assert frame.seq is None
     assert frame.raw == b'event: reactions\ndata: {"counts":{"like":3}}\n\n'
 
@@ -164,7 +173,7 @@ def test_stop_closes_every_live_stream_for_reconnection():
         await hub.stop()
         return streams
 
-    assert [s.closed for s in asyncio.run(scenario())] == ["shutdown", "shutdown"]
+    assert [s.closed for s in _run(scenario)] == ["shutdown", "shutdown"]
 
 
 def test_last_event_id_wins_over_after_and_bad_values_reset_or_fail():
