@@ -223,6 +223,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if n in arrivals
         ]
         expected = args.readers * args.messages
+        # Fan-out spread: first reader to last reader of the same message, the
+        # part of the latency the server's per-reader writes account for.
+        spreads = []
+        for n in range(args.messages):
+            times = [arrivals[n] for _, arrivals in readers if n in arrivals]
+            if times:
+                spreads.append((max(times) - min(times)) * 1000)
         for protocol, _ in readers:
             protocol.transport.close()
         result = {
@@ -237,6 +244,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "p90_ms": round(_percentile(latencies, 0.90), 1) if latencies else None,
             "p99_ms": round(_percentile(latencies, 0.99), 1) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
+            "fanout_spread_ms_p50": round(statistics.median(spreads), 1) if spreads else None,
+            "fanout_spread_ms_max": round(max(spreads), 1) if spreads else None,
         }
         if cpu_before is not None and cpu_after is not None:
             # Includes the API requests themselves, not only the fan-out.
