@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from collections.abc import Iterable
+from html import unescape
 from typing import Any
 
 from django.http import HttpRequest
