@@ -88,3 +88,16 @@ def recommendations_score(
         )
         for candidate, score in ranked
     ]
+
+
+def coread_counts(
+    shelves: Iterable[set[int]], read_ids: set[int]
+) -> dict[int, list[tuple[int, float]]]:
+    """Per read story X: how many other readers of X read each other story Y."""
+    counts: dict[int, dict[int, float]] = {}
+    for shelf in shelves:
+        for x in shelf & read_ids:
+            bucket = counts.setdefault(x, {})
+            for y in shelf - read_ids:
+                bucket[y] = bucket.get(y, 0.0) + 1.0
+    return {x: list(bucket.items()) for x, bucket in counts.items()}

@@ -153,10 +153,4 @@ def _coread(*, reader: str, read_ids: set[int], now: float) -> dict[int, list[tu
     shelves: dict[str, set[int]] = {}
     for who, story_id in rows:
         shelves.setdefault(who, set()).add(story_id)
-    counts: dict[int, dict[int, float]] = {}
-    for shelf in shelves.values():
-        for x in shelf & read_ids:
-            bucket = counts.setdefault(x, {})
-            for y in shelf - read_ids:
-                bucket[y] = bucket.get(y, 0.0) + 1.0
-    return {x: list(bucket.items()) for x, bucket in counts.items()}
+    return recommend.coread_counts(shelves.values(), read_ids)

@@ -8,6 +8,7 @@ collapse near duplicates to the best-scoring one.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 from collections.abc import Callable, Sequence
@@ -143,18 +144,21 @@ def neighbour_lists(
     embedding_weight: float = 0.5,
     rows: Sequence[int] | None = None,
     allowed_for: Callable[[int], np.ndarray] | None = None,
+    matrix: Any = None,
     chunk: int = 512,
 ) -> dict[int, list[Neighbour]]:
     """Neighbour lists for ``rows`` (default: every text) over the whole corpus.
 
     ``published`` holds each text's publication time (Unix seconds);
-    ``allowed_for(row)`` may restrict a row's candidates. Similarity is computed
+    ``allowed_for(row)`` may restrict a row's candidates; ``matrix`` may pass
+    a TF-IDF matrix already fitted on ``texts``. Similarity is computed
     chunk by chunk so memory stays at ``chunk x len(texts)``.
     """
     count = len(texts)
     if count == 0:
         return {}
-    matrix = tfidf_matrix(texts)
+    if matrix is None:
+        matrix = tfidf_matrix(texts)
     recency = np.array(
         [
             recency_factor(
@@ -167,13 +171,17 @@ def neighbour_lists(
         dtype=np.float32,
     )
 
-    def pair(a: int, b: int) -> float:
-        value = float(cosine_matrix(matrix[a], matrix[b])[0, 0])
+    @functools.lru_cache(maxsize=4096)
+    def row(b: int) -> np.ndarray:
+        # A picked neighbour's similarity to every row, computed once and reused
+        # by every later duplicate check against it.
+        sims = cosine_matrix(matrix[[b]], matrix)[0]
         if embedded is not None:
-            value = (1.0 - embedding_weight) * value + embedding_weight * float(
-                embedded[a] @ embedded[b]
-            )
-        return value
+            sims = (1.0 - embedding_weight) * sims + embedding_weight * (embedded @ embedded[b])
+        return sims
+
+    def pair(a: int, b: int) -> float:
+        return float(row(b)[a])
 
     wanted = list(range(count)) if rows is None else list(rows)
     result: dict[int, list[Neighbour]] = {}
