@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 RELATED_STORED = 20
 STORY_TEXT_MAX = 20_000
 EMBED_TEXT_MAX = 1_000
+# Similarity blend, measured in bench/discovery: TF-IDF keeps the rest.
+LSA_WEIGHT = 0.3
+EMBEDDING_WEIGHT = 0.3
 
 
 def rank_add(*, story_id: int, reads_at: Iterable[float]) -> float:
@@ -97,6 +100,8 @@ def related_refresh(*, now: float | None = None) -> int:
         recency_half_life_days=conf.get_float("RELATED_RECENCY_DAYS"),
         duplicate_similarity=conf.get_float("RELATED_DUPLICATE_SIMILARITY"),
         embedded=embedded,
+        embedding_weight=EMBEDDING_WEIGHT,
+        lsa_weight=LSA_WEIGHT,
     )
     computed_at = timezone.now()
     rows = [

@@ -49,6 +49,28 @@ def tfidf_matrix(texts: Sequence[str]) -> Any:
     return sparse
 
 
+# Below this many stories a latent topic space has too little to learn from.
+LSA_MIN_DOCS = 200
+LSA_COMPONENTS = 300
+
+
+def lsa_matrix(tfidf: Any, *, components: int = LSA_COMPONENTS) -> np.ndarray | None:
+    """L2-normalised latent semantic rows (truncated SVD of TF-IDF), or None for a small corpus.
+
+    Words that travel together (an outlet's "tariff" and another's "duties")
+    land close in this space, which plain TF-IDF cannot see.
+    """
+    rows, columns = tfidf.shape
+    k = min(components, rows - 1, columns - 1)
+    if rows < LSA_MIN_DOCS or k < 2:
+        return None
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    latent = TruncatedSVD(n_components=k, random_state=0).fit_transform(tfidf)
+    return np.asarray(normalize(latent), dtype=np.float32)
+
+
 def embeddings_available() -> bool:
     """Whether the optional sentence-embedding model can be imported."""
     return (
@@ -141,7 +163,8 @@ def neighbour_lists(
     recency_half_life_days: float,
     duplicate_similarity: float,
     embedded: np.ndarray | None = None,
-    embedding_weight: float = 0.5,
+    embedding_weight: float = 0.3,
+    lsa_weight: float = 0.3,
     rows: Sequence[int] | None = None,
     allowed_for: Callable[[int], np.ndarray] | None = None,
     matrix: Any = None,
@@ -149,6 +172,9 @@ def neighbour_lists(
 ) -> dict[int, list[Neighbour]]:
     """Neighbour lists for ``rows`` (default: every text) over the whole corpus.
 
+    Similarity blends TF-IDF with its latent semantic space (``lsa_weight``,
+    for corpora of at least ``LSA_MIN_DOCS``) and, when given, sentence
+    embeddings (``embedding_weight``); TF-IDF keeps the rest of the weight.
     ``published`` holds each text's publication time (Unix seconds);
     ``allowed_for(row)`` may restrict a row's candidates; ``matrix`` may pass
     a TF-IDF matrix already fitted on ``texts``. Similarity is computed
@@ -171,14 +197,25 @@ def neighbour_lists(
         dtype=np.float32,
     )
 
+    dense: list[tuple[np.ndarray, float]] = []
+    latent = lsa_matrix(matrix) if lsa_weight > 0 else None
+    if latent is not None:
+        dense.append((latent, lsa_weight))
+    if embedded is not None:
+        dense.append((embedded, embedding_weight))
+    tfidf_weight = 1.0 - sum(weight for _, weight in dense)
+
+    def blended(block: list[int]) -> np.ndarray:
+        sims = tfidf_weight * cosine_matrix(matrix[block], matrix) if tfidf_weight else 0.0
+        for vectors, weight in dense:
+            sims = sims + weight * (vectors[block] @ vectors.T)
+        return np.asarray(sims, dtype=np.float32)
+
     @functools.lru_cache(maxsize=4096)
     def row(b: int) -> np.ndarray:
         # A picked neighbour's similarity to every row, computed once and reused
         # by every later duplicate check against it.
-        sims = cosine_matrix(matrix[[b]], matrix)[0]
-        if embedded is not None:
-            sims = (1.0 - embedding_weight) * sims + embedding_weight * (embedded @ embedded[b])
-        return sims
+        return blended([b])[0]
 
     def pair(a: int, b: int) -> float:
         return float(row(b)[a])
@@ -187,11 +224,7 @@ def neighbour_lists(
     result: dict[int, list[Neighbour]] = {}
     for start in range(0, len(wanted), chunk):
         block = wanted[start : start + chunk]
-        sims = cosine_matrix(matrix[block], matrix)
-        if embedded is not None:
-            sims = similarity_blend(
-                sims, embedded[block] @ embedded.T, embedding_weight=embedding_weight
-            )
+        sims = blended(block)
         for offset, index in enumerate(block):
             result[index] = neighbours_pick(
                 sims[offset],

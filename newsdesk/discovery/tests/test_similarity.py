@@ -83,3 +83,17 @@ def test_recency_factor_is_mild() -> None:
 
 def test_empty_corpus_has_no_lists() -> None:
     assert lists(texts=[], published=[]) == {}
+
+
+def test_latent_space_is_used_only_for_a_large_enough_corpus() -> None:
+    import numpy as np
+
+    small = similarity.tfidf_matrix(TEXTS)
+    assert similarity.lsa_matrix(small) is None
+    words = ["harbour", "tariff", "football", "rail", "storm", "summit", "cup", "line"]
+    texts = [
+        f"{words[n % 8]} {words[(n * 3) % 8]} story {n}" for n in range(similarity.LSA_MIN_DOCS)
+    ]
+    latent = similarity.lsa_matrix(similarity.tfidf_matrix(texts))
+    assert latent is not None and latent.shape[0] == len(texts)
+    assert np.allclose(np.linalg.norm(latent, axis=1), 1.0, atol=1e-4)
