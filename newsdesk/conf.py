@@ -33,6 +33,11 @@ SETTINGS: dict[str, Setting] = {
     "DEBUG": Setting("0", "Django debug mode; never in production."),
     "PRODUCTION": Setting("0", "Turn on HTTPS-only cookies, HSTS and the SSL redirect."),
     "SSL_REDIRECT": Setting("1", "With PRODUCTION, redirect plain HTTP to HTTPS."),
+    "HSTS_PRELOAD": Setting(
+        "1",
+        "With PRODUCTION, mark HSTS as preload (https://hstspreload.org); 0 where a subdomain "
+        "must stay on plain HTTP.",
+    ),
     "ALLOWED_HOSTS": Setting("*", "Comma-separated host names this site answers to."),
     "CSRF_TRUSTED_ORIGINS": Setting(
         "", "Comma-separated origins trusted for CSRF (https://news.example)."

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from newsdesk.cli import DEMO_PASSWORD, DEMO_USERNAME
@@ -182,7 +183,10 @@ def test_sections_nest_world_asia_for_the_breadcrumb(demo):
 
 
 def test_demo_editor_signs_in_with_the_printed_credentials(demo):
-    user = authenticate(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    # As the sign-in form does: the throttling backend needs the request.
+    user = authenticate(
+        RequestFactory().post("/desk/login/"), username=DEMO_USERNAME, password=DEMO_PASSWORD
+    )
     assert user is not None and user.journalist.is_editor
     assert user.journalist.byline == "Maya Okafor"
     roles = sorted(Journalist.objects.values_list("role", flat=True))

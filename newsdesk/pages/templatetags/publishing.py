@@ -122,6 +122,8 @@ def publishing_head(context: Any) -> dict[str, Any]:
             "site_name": conf.get("SITE_NAME"),
             "image": seo.logo_url(origin=origin),
             "twitter_site": conf.get("TWITTER_SITE").strip(),
+            # The Content-Security-Policy nonce (django-csp) for the JSON-LD script elements.
+            "csp_nonce": getattr(request, "csp_nonce", ""),
         }
     )
     return meta
