@@ -58,5 +58,7 @@ def demo_reading_history(
                 reaction_set(story=story, reader=reader, kind=rng.choice(kinds))
     reads.sort(key=lambda read: read[2])
     reads_apply(reads)
-    related_refresh(now=now)
+    # TF-IDF only here: loading the embedding model would slow every demo load;
+    # the next background recomputation blends them in when installed.
+    related_refresh(now=now, embeddings=False)
     return len(reads)

@@ -75,8 +75,11 @@ def _use_embeddings() -> bool:
     return available
 
 
-def related_refresh(*, now: float | None = None) -> int:
-    """Recompute every Related list over the most recent visible stories; return how many."""
+def related_refresh(*, now: float | None = None, embeddings: bool | None = None) -> int:
+    """Recompute every Related list over the most recent visible stories; return how many.
+
+    ``embeddings`` None follows ``NEWSDESK_RELATED_EMBEDDINGS``; False skips them.
+    """
     now = time.time() if now is None else now
     stories = list(
         Story.objects.filter(status__in=Story.VISIBLE_STATUSES)
@@ -87,7 +90,7 @@ def related_refresh(*, now: float | None = None) -> int:
     )
     texts = _story_texts(stories)
     embedded = None
-    if stories and _use_embeddings():
+    if stories and (_use_embeddings() if embeddings is None else embeddings):
         embedded = similarity.embedding_matrix(
             [f"{s['headline']}. {s['standfirst']} {s['body']}"[:EMBED_TEXT_MAX] for s in stories]
         )
