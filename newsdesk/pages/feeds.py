@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.feedgenerator import rfc3339_date
+from django.utils.html import escape
 
 from newsdesk import conf
 from newsdesk.newsroom import selectors
@@ -60,7 +61,9 @@ class _StoryItems:
         return item.headline
 
     def item_description(self, item: Story) -> str:
-        return seo.story_description(item)
+        # Feed readers render a description as HTML (Atom marks it type="html"):
+        # plain text is escaped so that a headline's "<script>" stays text.
+        return escape(seo.story_description(item))
 
     def item_link(self, item: Story) -> str:
         return self._absolute(item.get_absolute_url())  # type: ignore[attr-defined]
@@ -110,7 +113,7 @@ class SectionFeed(_StoryItems, _BaseFeed):
         return f"{obj.name} | {conf.get('SITE_NAME')}"
 
     def description(self, obj: Section) -> str:
-        return f"The latest {obj.name} stories from {conf.get('SITE_NAME')}."
+        return escape(f"The latest {obj.name} stories from {conf.get('SITE_NAME')}.")
 
     def link(self, obj: Section) -> str:
         return self._absolute(obj.get_absolute_url())
@@ -137,7 +140,7 @@ class StoryFeed(_BaseFeed):
         return obj.headline
 
     def description(self, obj: Story) -> str:
-        return obj.standfirst or obj.headline
+        return escape(obj.standfirst or obj.headline)
 
     def link(self, obj: Story) -> str:
         return self._absolute(obj.get_absolute_url())
