@@ -17,6 +17,9 @@ def _story_base() -> QuerySet[Story]:
 
 def section_by_path(*, path: str) -> Section | None:
     """The section at ``world/asia``, or None."""
+    if "\x00" in path:
+        # No section has one, and PostgreSQL refuses NUL in a query parameter.
+        return None
     return Section.objects.select_related("parent").filter(path=path.strip("/")).first()
 
 

@@ -280,3 +280,45 @@ def test_read_beacon_takes_any_body_without_failing(
 def test_reader_urls_with_junk_never_fail(client: Any, newsroom: Newsroom, url: str) -> None:
     response = client.get(url)
     assert 200 <= response.status_code < 500, (url, response.status_code)
+
+
+# PostgreSQL refuses NUL in any text it is sent, so each of these once risked a 500.
+NUL_GETS = [
+    "/feeds/section/world%00/rss.xml",
+    "/search?q=a%00b",
+    "/oembed?url=http://testserver/world%00/",
+    "/api/stories?section=world%00",
+    "/api/stories?cursor=%00",
+    "/api/stories?status=live%00",
+    "/api/sections?x=%00",
+    "/admin/auth/user/?q=%00",
+    "/admin/newsroom/story/?q=%00",
+    "/desk/?before=%00",
+]
+
+
+@pytest.mark.parametrize("url", NUL_GETS)
+def test_nul_bytes_in_addresses_are_refused_not_500(
+    client: Any, newsroom: Newsroom, url: str
+) -> None:
+    newsroom.editor.is_staff = newsroom.editor.is_superuser = True
+    newsroom.editor.save()
+    client.force_login(newsroom.editor)
+    response = client.get(url)
+    assert response.status_code < 500, url
+
+
+def test_nul_bytes_in_sign_in_and_api_bodies_are_refused_not_500(
+    client: Any, newsroom: Newsroom
+) -> None:
+    response = client.post(reverse("desk:login"), {"username": "ed\x00na", "password": "x\x00"})
+    assert response.status_code == 200
+    assert "null characters" in response.content.decode().lower()
+    token = {"Authorization": f"Bearer {newsroom.tokens['editor']}"}
+    for path, body in [
+        ("/api/sections", {"name": "Sp\x00ort", "slug": "sp\x00ort"}),
+        ("/api/stories", {"headline": "H\x00", "section": "world\x00/asia"}),
+        (f"/api/stories/{newsroom.story.pk}/entries", {"body": "a\x00b", "title": "\x00"}),
+    ]:
+        response = api_call(client, "post", path, body, headers=token)
+        assert response.status_code in {201, 400}, (path, response.content[:300])

@@ -119,8 +119,11 @@ def test_desk_admin_and_api_deny_framing(client: Any, editor: Any) -> None:
 
 
 def production_env() -> dict[str, str]:
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this test process;
+    # a deployment never has it (async.E001), so the subprocess does not inherit it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "NEWSDESK_PRODUCTION": "1",
         "NEWSDESK_SECRET_KEY": secrets.token_urlsafe(64),
         "NEWSDESK_ALLOWED_HOSTS": "news.example",
