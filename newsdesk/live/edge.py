@@ -125,6 +125,11 @@ class Edge:
             await broker.start(hub.deliver, on_reconnect=hub.resync)
             broker_install(broker)
             self.hub, self.broker = hub, broker
+            # Flushing buffered reads and recomputing Related run beside the
+            # streams, never inside a reader's request.
+            from newsdesk.discovery.worker import worker_started
+
+            worker_started()
 
     async def stop(self) -> None:
         """Close every stream so clients reconnect elsewhere; stop the broker."""
