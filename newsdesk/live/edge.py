@@ -22,7 +22,7 @@ from django.db import DatabaseError
 from newsdesk import conf
 
 from . import kinds, log, sse
-from .hub import Frame, Hub, db_call
+from .hub import Frame, Hub, HubStats, db_call
 from .streams import stream_open
 
 logger = logging.getLogger(__name__)
@@ -85,11 +85,51 @@ class Edge:
             if path == "/healthz" and scope["method"] in {"GET", "HEAD"}:
                 await _plain(send, 200, b"ok", head=scope["method"] == "HEAD")
                 return
+            if path == "/readyz" and scope["method"] in {"GET", "HEAD"}:
+                await self._readyz(send)
+                return
+            if path == "/metrics" and scope["method"] == "GET":
+                await _plain(send, 200, self.metrics_text().encode(), content_type=METRICS_TYPE)
+                return
             match = STREAM_PATH.match(path)
             if match and scope["method"] == "GET":
                 await self._stream(scope, receive, send, int(match["story_id"]))
                 return
         await self.app(scope, receive, send)
+
+    # --- operations ---------------------------------------------------------------
+
+    async def _readyz(self, send: Any) -> None:
+        """200 when the database and the broker answer, else 503 naming what failed."""
+        checks = {"database": await _database_ready(), "broker": False}
+        if self.broker is not None:
+            checks["broker"] = await asyncio.to_thread(self.broker.ready)
+        status = 200 if all(checks.values()) else 503
+        await _json(send, status, {"ready": status == 200, "checks": checks})
+
+    def metrics_text(self) -> str:
+        """This process's figures in the Prometheus text format."""
+        hub = self.hub
+        readers = sum(1 for _ in hub.live_streams()) if hub is not None else 0
+        stats = hub.stats if hub is not None else HubStats()
+        lines = [
+            "# HELP newsdesk_stream_readers Readers with a live stream open in this process.",
+            "# TYPE newsdesk_stream_readers gauge",
+            f"newsdesk_stream_readers {readers}",
+            "# HELP newsdesk_stream_stories Stories with at least one open stream.",
+            "# TYPE newsdesk_stream_stories gauge",
+            f"newsdesk_stream_stories {len(hub.channels) if hub is not None else 0}",
+            "# HELP newsdesk_events_sent_total Events fanned out to this process's readers.",
+            "# TYPE newsdesk_events_sent_total counter",
+            f"newsdesk_events_sent_total {stats.events_sent}",
+            "# HELP newsdesk_fanout_seconds_total Time spent writing events to readers.",
+            "# TYPE newsdesk_fanout_seconds_total counter",
+            f"newsdesk_fanout_seconds_total {stats.fanout_seconds:.6f}",
+            "# HELP newsdesk_slow_readers_dropped_total Readers dropped for not keeping up.",
+            "# TYPE newsdesk_slow_readers_dropped_total counter",
+            f"newsdesk_slow_readers_dropped_total {stats.slow_dropped}",
+        ]
+        return "\n".join(lines) + "\n"
 
     # --- lifespan -----------------------------------------------------------------
 
@@ -226,13 +266,38 @@ async def _finish(send: Any, stream: Any) -> None:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _plain(send: Any, status: int, body: bytes, *, head: bool = False) -> None:
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def _database_ping() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return True
+
+
+async def _database_ready() -> bool:
+    try:
+        return bool(await db_call(_database_ping))
+    except DatabaseError:
+        return False
+
+
+async def _plain(
+    send: Any,
+    status: int,
+    body: bytes,
+    *,
+    head: bool = False,
+    content_type: str = "text/plain; charset=utf-8",
+) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-type", content_type.encode()),
                 (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"no-store"),
             ],

@@ -18,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from asgiref.sync import sync_to_async
@@ -121,6 +123,15 @@ async def db_call(function: Callable[..., Any], /, **kwargs: Any) -> Any:
     return await sync_to_async(run, thread_sensitive=False)()
 
 
+@dataclass
+class HubStats:
+    """Counters of this process's fan-out, exposed at ``/metrics``."""
+
+    events_sent: int = 0
+    fanout_seconds: float = 0.0
+    slow_dropped: int = 0
+
+
 class Hub:
     """Channels of this process, fed by the broker and by the log."""
 
@@ -131,6 +142,7 @@ class Hub:
         self.heartbeat_seconds = heartbeat_seconds
         self.tick_seconds = tick_seconds
         self.channels: dict[int, Channel] = {}
+        self.stats = HubStats()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
 
@@ -205,6 +217,8 @@ class Hub:
         """Forget a stream; drop the channel with its last stream."""
         if stream is not None:
             channel.live.discard(stream)
+            if stream.reason == "slow":
+                self.stats.slow_dropped += 1
         channel.members -= 1
         if channel.members <= 0 and self.channels.get(channel.story_id) is channel:
             del self.channels[channel.story_id]
@@ -250,11 +264,14 @@ class Hub:
             return
         held = channel.held
         while (following := channel.last_seq + 1) in held:
+            started = time.perf_counter()
             frame = Frame.for_event(held.pop(following))
             channel.last_seq = following
             channel.ring.append(frame)
             for stream in list(channel.live):
                 stream.send(frame)
+            self.stats.events_sent += 1
+            self.stats.fanout_seconds += time.perf_counter() - started
         if held:
             for seq in [seq for seq in held if seq <= channel.last_seq]:
                 del held[seq]

@@ -28,3 +28,7 @@ class Broker(ABC):
     @abstractmethod
     async def stop(self) -> None:
         """Stop listening and release connections."""
+
+    def ready(self) -> bool:
+        """Whether the broker can carry messages now (``/readyz``); blocking, call in a thread."""
+        return True

@@ -54,6 +54,12 @@ class RedisBroker(Broker):
                 )
             return self._client
 
+    def ready(self) -> bool:
+        try:
+            return bool(self._sync_client().ping())
+        except redis.RedisError:
+            return False
+
     def publish(self, message: dict[str, Any]) -> None:
         try:
             channel = f"{CHANNEL_PREFIX}{int(message['story'])}"
