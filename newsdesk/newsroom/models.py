@@ -126,6 +126,11 @@ class Story(models.Model):
     def __str__(self) -> str:
         return self.headline
 
+    def get_absolute_url(self) -> str:
+        # The date is the story's creation date in UTC: fixed for the story's life.
+        day = self.created_at.astimezone(datetime.UTC).date()
+        return f"/{self.section.path}/{day:%Y/%m/%d}/{self.slug}/"
+
     @property
     def is_visible(self) -> bool:
         return self.status in self.VISIBLE_STATUSES
@@ -133,11 +138,6 @@ class Story(models.Model):
     @property
     def is_live_now(self) -> bool:
         return self.live and self.status == self.Status.LIVE
-
-    def get_absolute_url(self) -> str:
-        # The date is the story's creation date in UTC: fixed for the story's life.
-        day = self.created_at.astimezone(datetime.UTC).date()
-        return f"/{self.section.path}/{day:%Y/%m/%d}/{self.slug}/"
 
     def get_events_url(self) -> str:
         return reverse("live:stream", kwargs={"story_id": self.pk})
