@@ -21,8 +21,9 @@ from django.db import DatabaseError
 
 from newsdesk import conf
 
-from . import kinds, log, sse
-from .hub import Frame, Hub, HubStats, db_call
+from . import hub as hub_module
+from . import kinds, log, metrics, sse
+from .hub import Frame, Hub, db_call
 from .streams import stream_open
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,8 @@ class Edge:
                 await self._readyz(send)
                 return
             if path == "/metrics" and scope["method"] == "GET":
-                await _plain(send, 200, self.metrics_text().encode(), content_type=METRICS_TYPE)
+                body = metrics.render(self.hub).encode()
+                await _plain(send, 200, body, content_type=metrics.CONTENT_TYPE)
                 return
             match = STREAM_PATH.match(path)
             if match and scope["method"] == "GET":
@@ -106,30 +108,6 @@ class Edge:
             checks["broker"] = await asyncio.to_thread(self.broker.ready)
         status = 200 if all(checks.values()) else 503
         await _json(send, status, {"ready": status == 200, "checks": checks})
-
-    def metrics_text(self) -> str:
-        """This process's figures in the Prometheus text format."""
-        hub = self.hub
-        readers = sum(1 for _ in hub.live_streams()) if hub is not None else 0
-        stats = hub.stats if hub is not None else HubStats()
-        lines = [
-            "# HELP newsdesk_stream_readers Readers with a live stream open in this process.",
-            "# TYPE newsdesk_stream_readers gauge",
-            f"newsdesk_stream_readers {readers}",
-            "# HELP newsdesk_stream_stories Stories with at least one open stream.",
-            "# TYPE newsdesk_stream_stories gauge",
-            f"newsdesk_stream_stories {len(hub.channels) if hub is not None else 0}",
-            "# HELP newsdesk_events_sent_total Events fanned out to this process's readers.",
-            "# TYPE newsdesk_events_sent_total counter",
-            f"newsdesk_events_sent_total {stats.events_sent}",
-            "# HELP newsdesk_fanout_seconds_total Time spent writing events to readers.",
-            "# TYPE newsdesk_fanout_seconds_total counter",
-            f"newsdesk_fanout_seconds_total {stats.fanout_seconds:.6f}",
-            "# HELP newsdesk_slow_readers_dropped_total Readers dropped for not keeping up.",
-            "# TYPE newsdesk_slow_readers_dropped_total counter",
-            f"newsdesk_slow_readers_dropped_total {stats.slow_dropped}",
-        ]
-        return "\n".join(lines) + "\n"
 
     # --- lifespan -----------------------------------------------------------------
 
@@ -165,6 +143,7 @@ class Edge:
             await broker.start(hub.deliver, on_reconnect=hub.resync)
             broker_install(broker)
             self.hub, self.broker = hub, broker
+            hub_module.hub_install(hub)
             # Flushing buffered reads and recomputing Related run beside the
             # streams, never inside a reader's request.
             from newsdesk.discovery.worker import worker_started
@@ -176,6 +155,7 @@ class Edge:
         hub, broker = self.hub, self.broker
         self.hub = self.broker = None
         if hub is not None:
+            hub_module.hub_uninstall(hub)
             await hub.stop()
         if broker is not None:
             from .brokers import broker_uninstall
@@ -264,9 +244,6 @@ async def _finish(send: Any, stream: Any) -> None:
         return
     with contextlib.suppress(OSError):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def _database_ping() -> bool:

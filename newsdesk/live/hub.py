@@ -142,6 +142,9 @@ class Hub:
         self.heartbeat_seconds = heartbeat_seconds
         self.tick_seconds = tick_seconds
         self.channels: dict[int, Channel] = {}
+        # The last sequence number heard of for every story, read or not: the
+        # page cache compares it with a cached page's own (pages/edgecache.py).
+        self.heads: dict[int, int] = {}
         self.stats = HubStats()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
@@ -234,10 +237,13 @@ class Hub:
         except (KeyError, TypeError, ValueError):
             logger.warning("Broker message without a story id ignored: %r", message)
             return
+        seq = message.get("seq")
+        if isinstance(seq, int) and seq > self.heads.get(story_id, 0):
+            self.heads[story_id] = seq
         channel = self.channels.get(story_id)
         if channel is None:
             return  # no reader of this story in this process
-        if message.get("seq") is None:
+        if seq is None:
             if message.get("kind") == kinds.REACTIONS:
                 frame = Frame(sse.encode_json(event=kinds.REACTIONS, data=message.get("data", {})))
                 for stream in list(channel.live):
@@ -267,6 +273,8 @@ class Hub:
             started = time.perf_counter()
             frame = Frame.for_event(held.pop(following))
             channel.last_seq = following
+            if following > self.heads.get(channel.story_id, 0):
+                self.heads[channel.story_id] = following
             channel.ring.append(frame)
             for stream in list(channel.live):
                 stream.send(frame)
@@ -358,3 +366,23 @@ class Hub:
         """Send one frame to many streams."""
         for stream in streams:
             stream.send(frame)
+
+
+_installed: Hub | None = None
+
+
+def hub_install(hub: Hub) -> None:
+    """Make ``hub`` this process's running hub (the edge does, on start-up)."""
+    global _installed
+    _installed = hub
+
+
+def hub_uninstall(hub: Hub) -> None:
+    global _installed
+    if _installed is hub:
+        _installed = None
+
+
+def hub_current() -> Hub | None:
+    """This process's running hub, or None (management commands, tests without a server)."""
+    return _installed
