@@ -40,6 +40,8 @@ def _raise_file_limit() -> int:
 def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
     import uvicorn
 
+    from newsdesk.config.logging import logging_config
+
     _raise_file_limit()
     uvicorn.run(
         "newsdesk.config.asgi:application",
@@ -49,6 +51,7 @@ def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
         lifespan="on",
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_config=logging_config(),
         log_level=os.environ.get("NEWSDESK_LOG_LEVEL", "info").lower(),
         access_log=False,
         timeout_graceful_shutdown=5,

@@ -46,6 +46,10 @@ SETTINGS: dict[str, Setting] = {
         "Europe/London", "The site's time zone, used when the reader's own is unknown."
     ),
     "LOG_LEVEL": Setting("INFO", "Log level of the root logger."),
+    "LOG_FORMAT": Setting(
+        "",
+        "Log lines as text (for a terminal) or json (one object per line, for a log collector). Unset: json with PRODUCTION, text otherwise.",
+    ),
     "SITE_NAME": Setting(
         "The Newsdesk Times", "Site name shown in the masthead, feeds and structured data."
     ),

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from newsdesk.config.logging import logging_config
+
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(f"NEWSDESK_{name}", default)
@@ -238,17 +240,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        # Failed sign-ins and lockouts (WARNING) stay; the start-up banner goes.
-        "axes.apps": {"level": "WARNING"},
-    },
-}
+# One handler on the root logger, text or JSON lines (newsdesk/config/logging.py);
+# uvicorn is given the same configuration.
+LOGGING = logging_config()
