@@ -6,6 +6,7 @@ story's event log in the same transaction (``live.log.event_append``).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsdesk.live import kinds
-from newsdesk.live.log import event_append
+from newsdesk.live import kinds, log
+from newsdesk.live.metrics import COUNTERS
 
 from . import limits
 from .errors import ConflictError, PermissionDenied, ValidationError
@@ -24,6 +25,25 @@ from .permissions import can_edit_entry, can_manage_story, can_pin, can_post_in,
 from .rendering import markdown_inline_to_html, markdown_to_html
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
+
+
+def event_append(*, story: Story, kind: str, data: dict[str, Any]) -> Any:
+    """Append to the story's event log; once committed, count the event and log it."""
+    event = log.event_append(story=story, kind=kind, data=data)
+    transaction.on_commit(lambda: _event_committed(event))
+    return event
+
+
+def _event_committed(event: Any) -> None:
+    COUNTERS.event_published()
+    logger.info(
+        "Published %s, story %s seq %s",
+        event.kind,
+        event.story_id,
+        event.seq,
+        extra={"story": event.story_id, "seq": event.seq, "kind": event.kind},
+    )
 
 
 # --- validation helpers -----------------------------------------------------
