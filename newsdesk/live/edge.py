@@ -22,8 +22,8 @@ from django.db import DatabaseError
 from newsdesk import conf
 
 from . import hub as hub_module
-from . import kinds, log, metrics, sse
-from .hub import Frame, Hub, db_call
+from . import kinds, metrics, sse
+from .hub import Frame, Hub, catch_up, db_call
 from .streams import stream_open
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ _UNAVAILABLE = {
     "error": "unavailable",
     "detail": "Live updates are unavailable for a moment; the page retries by itself.",
 }
+NOT_FOUND = {"error": "not_found", "detail": "There is no such live story."}
 _PREAMBLE = Frame(sse.encode(retry=RETRY_MS, comment="newsdesk stream"))
 
 
@@ -181,50 +182,31 @@ class Edge:
         if hub is None or hub.closing:
             await _json(send, 503, _UNAVAILABLE)
             return
-        limit = conf.get_int("REPLAY_LIMIT")
         channel = hub.join(story_id)
         stream = None
         try:
-            after = position if isinstance(position, int) else None
             try:
-                opening = await db_call(
-                    log.stream_opening, story_id=story_id, after=after, limit=limit
-                )
+                visible = await asyncio.shield(hub.check(channel))
             except DatabaseError:
                 logger.exception("Opening a stream of story %s failed", story_id)
                 await _json(send, 503, _UNAVAILABLE)
                 return
-            if opening is None:
-                await _json(
-                    send, 404, {"error": "not_found", "detail": "There is no such live story."}
-                )
+            if not visible:
+                await _json(send, 404, NOT_FOUND)
                 return
-            head, events = opening
             await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
             stream = stream_open(send=send, limit=conf.get_int("STREAM_BUFFER"))
-            stream.cursor = head if after is None else after
             await stream.replay(_PREAMBLE)
-            if position == "reset" or events is None:
-                reason = "invalid" if position == "reset" else "behind"
-                if events is None and after is not None and after > head:
-                    reason = "ahead"
+            if position == "reset":
+                await self._reset(stream, send, "invalid")
+                return
+            stream.cursor = channel.last_seq if position is None else position
+            reason = await catch_up(hub, channel, stream, limit=conf.get_int("REPLAY_LIMIT"))
+            if reason is not None:
                 await self._reset(stream, send, reason)
                 return
-            while True:
-                for event in events:
-                    await stream.replay(channel.frame(event))
-                if hub.go_live(channel, stream):
-                    if hub.closing:
-                        stream.close("shutdown")
-                    break
-                events = await db_call(
-                    log.events_after, story_id=story_id, after=stream.cursor, limit=limit + 1
-                )
-                if len(events) > limit:
-                    await self._reset(stream, send, "behind")
-                    return
             reason = await stream.wait(receive)
-            if reason == "shutdown":
+            if reason in {"shutdown", "gone"}:
                 await _finish(send, stream)
         finally:
             hub.leave(channel, stream)

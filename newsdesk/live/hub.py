@@ -31,6 +31,7 @@ from . import kinds, log, sse
 
 logger = logging.getLogger(__name__)
 
+VISIBLE_STATUSES = frozenset({"live", "ended", "published"})  # Story.VISIBLE_STATUSES
 RING_SIZE = 256  # recent frames kept per channel, so joining streams skip the database
 FILL_BATCH = 500
 HELD_LIMIT = 10_000  # out-of-order broker messages held per channel before giving up on them
@@ -39,11 +40,15 @@ HELD_LIMIT = 10_000  # out-of-order broker messages held per channel before givi
 class Frame:
     """An encoded event (or comment), shared by every stream that sends it."""
 
-    __slots__ = ("seq", "raw", "_chunk")
+    __slots__ = ("seq", "raw", "kind", "status", "_chunk")
 
-    def __init__(self, raw: bytes, seq: int | None = None) -> None:
+    def __init__(
+        self, raw: bytes, seq: int | None = None, *, kind: str = "", status: str = ""
+    ) -> None:
         self.seq = seq
         self.raw = raw
+        self.kind = kind
+        self.status = status  # the new status, for status-changed events
         self._chunk: bytes | None = None
 
     @property
@@ -56,8 +61,9 @@ class Frame:
     @classmethod
     def for_event(cls, message: dict[str, Any]) -> Frame:
         """The frame of a logged event (a broker message or a log row)."""
-        seq = int(message["seq"])
-        return cls(sse.encode_json(event=message["kind"], data=message["data"], id=seq), seq)
+        seq, kind, data = int(message["seq"]), message["kind"], message["data"]
+        status = data.get("status", "") if kind == kinds.STATUS_CHANGED else ""
+        return cls(sse.encode_json(event=kind, data=data, id=seq), seq, kind=kind, status=status)
 
 
 HEARTBEAT = Frame(sse.heartbeat())
@@ -81,16 +87,19 @@ class Stream(Protocol):
 class Channel:
     """One story's delivery state in this process."""
 
-    __slots__ = ("story_id", "members", "live", "last_seq", "held", "ring", "filling")
+    __slots__ = ("story_id", "members", "live", "last_seq", "held", "ring", "filling", "checked")
 
     def __init__(self, story_id: int) -> None:
         self.story_id = story_id
         self.members = 0  # streams joined, live or still replaying
         self.live: set[Stream] = set()
-        self.last_seq: int | None = None  # unknown until the first stream goes live
+        self.last_seq: int | None = None  # unknown until the story is checked
         self.held: dict[int, dict[str, Any]] = {}
         self.ring: deque[Frame] = deque(maxlen=RING_SIZE)
         self.filling: asyncio.Task[None] | None = None
+        # One database look per story and process, shared by every stream that
+        # opens meanwhile: True when readers may see the story.
+        self.checked: asyncio.Future[bool] | None = None
 
     def frame(self, message: dict[str, Any]) -> Frame:
         """The ring's frame for a logged event when it has it, else a new one."""
@@ -146,6 +155,8 @@ class Hub:
         # page cache compares it with a cached page's own (pages/edgecache.py).
         self.heads: dict[int, int] = {}
         self.stats = HubStats()
+        # ASGI streams that can tell when the server begins a graceful shutdown.
+        self._watched: set[Stream] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
 
@@ -193,6 +204,37 @@ class Hub:
         channel.members += 1
         return channel
 
+    def check(self, channel: Channel) -> asyncio.Future[bool]:
+        """Whether readers may see the channel's story, from one shared database look.
+
+        The first stream of a story in this process starts the look; the
+        streams that open meanwhile wait on the same future, so a burst of
+        readers costs one query. The answer sets the channel's head; it is
+        kept while the channel lives and forgotten when the story's status
+        changes (and by the poll, which closes streams of a hidden story).
+        """
+        if channel.checked is None:
+            channel.checked = asyncio.ensure_future(self._check(channel))
+            channel.checked.add_done_callback(lambda done: self._checked(channel, done))
+        return channel.checked
+
+    async def _check(self, channel: Channel) -> bool:
+        head = await db_call(log.story_visible_head, story_id=channel.story_id)
+        if head is None:
+            return False
+        if channel.last_seq is None:
+            channel.last_seq = head
+            self._drain(channel)
+        elif head > channel.last_seq:
+            self._fill_soon(channel)
+        return True
+
+    @staticmethod
+    def _checked(channel: Channel, done: asyncio.Future[bool]) -> None:
+        if done.cancelled() or done.exception() is not None:
+            if channel.checked is done:
+                channel.checked = None  # the next stream asks again
+
     def go_live(self, channel: Channel, stream: Stream) -> bool:
         """Make a replayed stream live, or return False when it must read the log again.
 
@@ -210,6 +252,8 @@ class Hub:
         for frame in frames:
             stream.send(frame)
         channel.live.add(stream)
+        if stream.server_stopping() is not None:
+            self._watched.add(stream)
         if stream.cursor > channel.last_seq:
             # The stream read events from the log that this channel has not
             # heard of yet: the broker is late or lost them.
@@ -220,6 +264,7 @@ class Hub:
         """Forget a stream; drop the channel with its last stream."""
         if stream is not None:
             channel.live.discard(stream)
+            self._watched.discard(stream)
             if stream.reason == "slow":
                 self.stats.slow_dropped += 1
         channel.members -= 1
@@ -280,11 +325,25 @@ class Hub:
                 stream.send(frame)
             self.stats.events_sent += 1
             self.stats.fanout_seconds += time.perf_counter() - started
+            if frame.kind == kinds.STATUS_CHANGED:
+                self._status_changed(channel, frame)
         if held:
             for seq in [seq for seq in held if seq <= channel.last_seq]:
                 del held[seq]
             if held:
                 self._fill_soon(channel)  # a gap: read it from the log
+
+    def _status_changed(self, channel: Channel, frame: Frame) -> None:
+        if channel.checked is not None and channel.checked.done():
+            channel.checked = None  # newcomers look again
+        if frame.status not in VISIBLE_STATUSES:
+            self._hide(channel)
+
+    def _hide(self, channel: Channel) -> None:
+        """The story went back to draft: end its streams (they reconnect into a 404)."""
+        channel.checked = None
+        for stream in list(channel.live):
+            stream.close("gone")
 
     # --- the log ----------------------------------------------------------------
 
@@ -326,10 +385,15 @@ class Hub:
         ids = [c.story_id for c in self.channels.values() if c.last_seq is not None]
         if not ids:
             return
-        heads = await db_call(log.story_heads, story_ids=ids)
-        for story_id, head in heads.items():
+        heads = await db_call(log.story_visible_heads, story_ids=ids)
+        for story_id in ids:
             channel = self.channels.get(story_id)
-            if channel is not None and channel.last_seq is not None and head > channel.last_seq:
+            if channel is None or channel.last_seq is None:
+                continue
+            head = heads.get(story_id)
+            if head is None:
+                self._hide(channel)
+            elif head > channel.last_seq:
                 self._fill_soon(channel)
 
     # --- heartbeat and shutdown watch --------------------------------------------
@@ -350,7 +414,7 @@ class Hub:
         # The ASGI lifespan shutdown only comes after the server has waited for
         # open responses; a stream never ends by itself, so the hub watches the
         # server's own graceful-shutdown mark on one stream instead.
-        for stream in self.live_streams():
+        for stream in list(self._watched):
             stopping = stream.server_stopping()
             if stopping is not None:
                 return stopping
@@ -366,6 +430,34 @@ class Hub:
         """Send one frame to many streams."""
         for stream in streams:
             stream.send(frame)
+
+
+class Replaying(Stream, Protocol):
+    async def replay(self, frame: Frame) -> None:
+        """Send, waiting for the socket rather than dropping the reader."""
+
+
+async def catch_up(hub: Hub, channel: Channel, stream: Replaying, *, limit: int) -> str | None:
+    """Replay a checked story's events after ``stream.cursor`` until it can go live.
+
+    The ring answers most streams with no database read; the log answers
+    the rest. Returns None once the stream is live, or why it must reset
+    instead: ``ahead`` (a position past the story's head) or ``behind``
+    (more than ``limit`` events to replay).
+    """
+    if channel.last_seq is not None and stream.cursor > channel.last_seq:
+        head = await db_call(log.story_head, story_id=channel.story_id)
+        if head is None or stream.cursor > head:
+            return "ahead"
+    while not hub.go_live(channel, stream):
+        events = await db_call(
+            log.events_after, story_id=channel.story_id, after=stream.cursor, limit=limit + 1
+        )
+        if len(events) > limit or not events:
+            return "behind"
+        for event in events:
+            await stream.replay(channel.frame(event))
+    return None
 
 
 _installed: Hub | None = None

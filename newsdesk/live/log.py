@@ -98,6 +98,16 @@ def stream_opening(
     return head, events_after(story_id=story_id, after=after, limit=limit)
 
 
-def story_heads(*, story_ids: list[int]) -> dict[int, int]:
-    """The last sequence number of each existing story in ``story_ids``."""
-    return dict(Story.objects.filter(pk__in=story_ids).values_list("pk", "last_seq"))
+def story_visible_head(*, story_id: int) -> int | None:
+    """The story's last sequence number, or None when readers cannot see it."""
+    return (
+        Story.objects.filter(pk=story_id, status__in=Story.VISIBLE_STATUSES)
+        .values_list("last_seq", flat=True)
+        .first()
+    )
+
+
+def story_visible_heads(*, story_ids: list[int]) -> dict[int, int]:
+    """The last sequence number of each story in ``story_ids`` that readers can see."""
+    rows = Story.objects.filter(pk__in=story_ids, status__in=Story.VISIBLE_STATUSES)
+    return dict(rows.values_list("pk", "last_seq"))
