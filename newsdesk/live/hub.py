@@ -385,16 +385,16 @@ class Hub:
         ids = [c.story_id for c in self.channels.values() if c.last_seq is not None]
         if not ids:
             return
-        heads = await db_call(log.story_visible_heads, story_ids=ids)
+        heads = await db_call(log.story_heads, story_ids=ids)
         for story_id in ids:
             channel = self.channels.get(story_id)
             if channel is None or channel.last_seq is None:
                 continue
-            head = heads.get(story_id)
-            if head is None:
+            head, visible = heads.get(story_id, (channel.last_seq, False))
+            if head > channel.last_seq:
+                self._fill_soon(channel)  # a status change among them ends the streams
+            elif not visible:
                 self._hide(channel)
-            elif head > channel.last_seq:
-                self._fill_soon(channel)
 
     # --- heartbeat and shutdown watch --------------------------------------------
 

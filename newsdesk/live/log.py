@@ -107,7 +107,7 @@ def story_visible_head(*, story_id: int) -> int | None:
     )
 
 
-def story_visible_heads(*, story_ids: list[int]) -> dict[int, int]:
-    """The last sequence number of each story in ``story_ids`` that readers can see."""
-    rows = Story.objects.filter(pk__in=story_ids, status__in=Story.VISIBLE_STATUSES)
-    return dict(rows.values_list("pk", "last_seq"))
+def story_heads(*, story_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    """``(last sequence number, visible to readers)`` of each existing story in ``story_ids``."""
+    rows = Story.objects.filter(pk__in=story_ids).values_list("pk", "last_seq", "status")
+    return {pk: (seq, status in Story.VISIBLE_STATUSES) for pk, seq, status in rows}
