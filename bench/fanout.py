@@ -245,6 +245,11 @@ def fanout_run(
         with np.errstate(invalid="ignore"):
             per_msg_last = np.where(got, times, 0).max(axis=0) - sent_arr
         result["last_reader_ms_p50"] = float(np.median(per_msg_last) / 1e6)
+        # Per message: the first reader's delivery, i.e. the publish path from
+        # the request to the first socket write (plus one loopback hop).
+        with np.errstate(invalid="ignore"):
+            per_msg_first = np.where(got, times, np.iinfo(np.int64).max).min(axis=0) - sent_arr
+        result["first_reader_ms_p50"] = float(np.median(per_msg_first) / 1e6)
 
         server_cpu = sum(_cpu_ms(cpu0, cpu1, p) for p in pids)
         client_cpu_ms = sum(_cpu_ms(ccpu0, ccpu1, p) for p in client_pids)

@@ -29,6 +29,8 @@ def _ratio(a: float | None, b: float | None) -> str:
 FIGURES: list[tuple[str, Any]] = [
     ("p50 delivery, ms", lambda r: r["delivery_ms"]["p50"]),
     ("p99 delivery, ms", lambda r: r["delivery_ms"]["p99"]),
+    ("first reader's delivery (publish path), p50 ms", lambda r: r.get("first_reader_ms_p50")),
+    ("last reader's delivery (whole fan-out), p50 ms", lambda r: r.get("last_reader_ms_p50")),
     ("server CPU per message, ms", lambda r: r["server_cpu_ms_per_msg"]),
     ("memory per idle reader, KiB", lambda r: r["mem_per_reader_kib"]),
     ("loss (missing + duplicate)", lambda r: r["loss"]),
