@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -16,4 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from newsdesk.newsroom.demo import demo_load
 
-        demo_load(stdout=self.stdout)
+        # One summary, not a log line per published entry.
+        services_log = logging.getLogger("newsdesk.newsroom.services")
+        level = services_log.level
+        services_log.setLevel(logging.WARNING)
+        try:
+            demo_load(stdout=self.stdout)
+        finally:
+            services_log.setLevel(level)
