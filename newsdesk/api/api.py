@@ -9,6 +9,7 @@ Reads of published content work without a token; everything else needs
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.db import transaction
@@ -86,6 +87,24 @@ After = Query[int, {"ge": 0, "le": MAX_ID, "description": "The last sequence num
 # Readers poll the delta; a CDN may answer for a few seconds, and serve a
 # slightly stale copy while it revalidates (RFC 5861).
 EVENTS_CACHE_CONTROL = "public, max-age=2, s-maxage=2, stale-while-revalidate=5"
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def whole_numbers_only(request: HttpRequest, *names: str) -> None:
+    """Refuse number parameters written other than as plain digits, or given twice.
+
+    Pydantic's lax parsing would read ``+1``, `` 1`` and ``1.0`` as 1, and a
+    repeated parameter as its last value; the live stream refuses both, so the
+    API does too (which value a cache or proxy honours is anyone's guess).
+    """
+    for name in names:
+        values = request.GET.getlist(name)
+        if len(values) > 1:
+            raise ApiError(400, f"The {name} parameter must be given once.")
+        if values and not _DIGITS.fullmatch(values[0]):
+            raise ApiError(400, f"The {name} parameter must be a whole number.")
 
 
 # --- JSON shapes ----------------------------------------------------------------------
@@ -230,6 +249,7 @@ def stories_list(
     status: str | None = None,
 ) -> dict[str, Any]:
     """Stories newest first, a page at a time: readers see published ones, the newsroom drafts too."""
+    whole_numbers_only(request, "limit")
     found = None
     if section is not None:
         found = section_resolve(ref=section)
@@ -307,6 +327,7 @@ def entries_list(
     limit: Limit = 20,
 ) -> dict[str, Any]:
     """A page of the story's entries, newest first; ``before`` pages to older ones."""
+    whole_numbers_only(request, "before", "limit")
     story = _story(request, story_id)
     if before is not None and not Entry.objects.filter(story=story, pk=before).exists():
         raise ApiError(400, f"The before parameter names no entry of story {story_id}.")
@@ -461,6 +482,7 @@ def events_delta(
     after: After = 0,
 ) -> Any:
     """Events of the story's log after ``after``, oldest first; ``reset`` when the page must reload."""
+    whole_numbers_only(request, "after")
     story = _story(request, story_id)
     head = story.last_seq
     limit = conf.get_int("REPLAY_LIMIT")

@@ -83,7 +83,7 @@ class AsyncSse:
             name, _, value = line.partition(":")
             if name:
                 client.headers[name.strip().lower()] = value.strip()
-        if client.status != 200:
+        if not client.headers.get("content-type", "").startswith("text/event-stream"):
             length = int(client.headers.get("content-length", "0"))
             client.body = await asyncio.wait_for(reader.readexactly(length), WAIT)
         return client
