@@ -190,8 +190,9 @@ def key_points_json(story: Story) -> dict[str, Any]:
 # --- lookups --------------------------------------------------------------------------
 
 
-def _story(request: HttpRequest, story_id: int) -> Story:
-    story = story_get_for(user=request.auth, story_id=story_id)  # type: ignore[attr-defined]
+def _story(request: HttpRequest, story_id: int, *, authors: bool = True) -> Story:
+    user = request.auth  # type: ignore[attr-defined]
+    story = story_get_for(user=user, story_id=story_id, authors=authors)
     if story is None:
         raise ApiError(404, f"There is no story {story_id}.")
     return story
@@ -345,7 +346,7 @@ def entries_create(
     request: HttpRequest, story_id: int, payload: EntryCreate
 ) -> Status[dict[str, Any]]:
     """Publish an entry (Markdown) at the top of a live story."""
-    story = _story(request, story_id)
+    story = _story(request, story_id, authors=False)
     entry = services.entry_publish(
         story=story,
         author=request.auth,  # type: ignore[attr-defined]

@@ -47,11 +47,15 @@ def _visible_to(qs: QuerySet[Story], user: Any) -> QuerySet[Story]:
     return qs.filter(visible).distinct() if journalist is not None else qs.filter(visible)
 
 
-def story_get_for(*, user: Any, story_id: int) -> Story | None:
-    """The story if this caller may read it: readers see published stories, the newsroom its drafts."""
+def story_get_for(*, user: Any, story_id: int, authors: bool = True) -> Story | None:
+    """The story if this caller may read it: readers see published stories, the newsroom its drafts.
+
+    ``authors=False`` skips loading the bylines, for calls that only write entries.
+    """
     if not 0 < story_id <= MAX_ID:
         return None
-    return _visible_to(_stories(), user).filter(pk=story_id).first()
+    stories = _stories() if authors else Story.objects.select_related("section")
+    return _visible_to(stories, user).filter(pk=story_id).first()
 
 
 def section_resolve(*, ref: str) -> Section | None:

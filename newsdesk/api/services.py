@@ -37,7 +37,7 @@ def token_authenticate(*, raw: str) -> Any | None:
     """The active user behind a raw token, or None (unknown, expired, revoked)."""
     if not raw or len(raw) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=_digest(raw)).first()
+    token = ApiToken.objects.select_related("user__journalist").filter(digest=_digest(raw)).first()
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
     now = timezone.now()
