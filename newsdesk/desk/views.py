@@ -8,13 +8,15 @@ journalist typed. JSON answers (``Accept: application/json``) serve desk.js.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -50,10 +52,21 @@ from .forms import (
 )
 from .selectors import story_list_with_entry_counts
 
+logger = logging.getLogger(__name__)
+
 ENTRIES_PER_PAGE = 50
 
 DB_DOWN_PUBLISH = "The database is not reachable; your entry was not published. Try again."
 DB_DOWN_SAVE = "The database is not reachable; your change was not saved. Try again."
+DB_DOWN_READ = "The database is not reachable, so the desk cannot show this page. Try again."
+# Fields of desk forms whose text is handed back when the database could not take it.
+KEPT_FIELDS = [
+    ("title", "Title"),
+    ("body", "Entry"),
+    ("headline", "Headline"),
+    ("standfirst", "Standfirst"),
+    ("points", "Key points"),
+]
 NO_ROLE = (
     "Your account has no newsroom role, so it cannot use the desk. "
     "Ask an editor to give you one, or sign in with another account."
@@ -94,16 +107,58 @@ def journalist_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if journalist_of(request.user) is None:
-            return forbidden(request, NO_ROLE)
         try:
-            return view(request, *args, **kwargs)
-        except DeskForbidden as error:
-            return forbidden(request, str(error))
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if journalist_of(request.user) is None:
+                return forbidden(request, NO_ROLE)
+            try:
+                return view(request, *args, **kwargs)
+            except DeskForbidden as error:
+                return forbidden(request, str(error))
+        except (OperationalError, InterfaceError) as error:
+            # Not even the session could be read: the views' own handling
+            # (which re-renders the story) cannot run either.
+            logger.warning(
+                "Desk %s %s: database unavailable: %s", request.method, request.path, error
+            )
+            return database_unreachable(request)
 
     return wrapped
+
+
+def database_unreachable(request: HttpRequest) -> HttpResponse:
+    """503 without touching the database, handing back any text the journalist sent."""
+    if request.method != "POST":
+        detail = DB_DOWN_READ
+    elif request.resolver_match is not None and request.resolver_match.url_name == "entry_publish":
+        detail = DB_DOWN_PUBLISH
+    else:
+        detail = DB_DOWN_SAVE
+    if wants_json(request):
+        return JsonResponse({"error": "unavailable", "detail": detail}, status=503)
+    kept = [
+        (label, request.POST[name])
+        for name, label in KEPT_FIELDS
+        if request.method == "POST" and request.POST.get(name, "").strip()
+    ]
+    story_id = request.resolver_match.kwargs.get("story_id") if request.resolver_match else None
+    back = (
+        reverse("desk:story_detail", args=[story_id])
+        if story_id is not None
+        else reverse("desk:story_list")
+    )
+    # ``user`` and ``messages`` would read the session from the database.
+    context = {
+        "error": detail,
+        "kept": kept,
+        "back": back,
+        "user": AnonymousUser(),
+        "messages": (),
+    }
+    response = render(request, "desk/unavailable.html", context, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def story_for(request: HttpRequest, story_id: int) -> Story:
