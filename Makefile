@@ -48,6 +48,12 @@ format: $(STAMP)
 	$(BIN)/ruff format newsdesk tests bench conftest.py
 	$(BIN)/ruff check --fix newsdesk tests bench conftest.py
 
+# The soak's long form: five minutes (SOAK_SECONDS) of publishing through the
+# API while readers join, drop, resume and leave; `make test` runs it for 20 s.
+SOAK_SECONDS ?= 300
+soak: $(STAMP)
+	NEWSDESK_SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest -q -p no:cacheprovider tests/faults/test_soak.py $(PYTEST_ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

@@ -248,6 +248,20 @@ async def publish_async(
     return response.json()
 
 
+async def metrics_when_idle(origin: str) -> str:
+    """The process's /metrics once it has let go of every stream (fail after WAIT)."""
+    async with httpx.AsyncClient(base_url=origin, timeout=WAIT) as client:
+        deadline = asyncio.get_running_loop().time() + WAIT
+        while True:
+            text = (await client.get("/metrics")).text
+            readers = metric(text, "newsdesk_stream_readers")
+            if readers == 0 and metric(text, "newsdesk_stream_stories") == 0:
+                return text
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the process still holds streams:\n{text}")
+            await asyncio.sleep(0.1)
+
+
 def rss_kib(pid: int) -> int:
     """The process's resident set size in KiB (``VmRSS`` in /proc/<pid>/status)."""
     text = Path(f"/proc/{pid}/status").read_text()

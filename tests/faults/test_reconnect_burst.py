@@ -15,12 +15,11 @@ import asyncio
 import random
 from collections import Counter
 
-import httpx
 import pytest
 
 from conftest import start_server
 
-from .conftest import AsyncSse, metric, rss_kib
+from .conftest import AsyncSse, metric, metrics_when_idle, rss_kib
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -66,18 +65,6 @@ async def _burst(origin: str, path: str, cycles: int, seed: int) -> Counter:
     return outcomes
 
 
-async def _settled(origin: str) -> str:
-    """/metrics once the process has let go of every stream."""
-    async with httpx.AsyncClient(base_url=origin, timeout=10) as client:
-        for _ in range(300):
-            text = (await client.get("/metrics")).text
-            if metric(text, "newsdesk_stream_readers") == 0:
-                if metric(text, "newsdesk_stream_stories") == 0:
-                    return text
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"the process still holds streams:\n{text}")
-
-
 def test_thousands_of_reconnects_leave_no_error_and_no_leak(live_story, publish):
     for n in range(EVENTS):
         publish(live_story, f"Update {n}.")
@@ -92,12 +79,12 @@ def test_thousands_of_reconnects_leave_no_error_and_no_leak(live_story, publish)
             baseline = rss_kib(srv.process.pid)
             for seed in range(1, 6):
                 warm += await _burst(srv.url, path, WARM_UP, seed=seed)
-                await _settled(srv.url)
+                await metrics_when_idle(srv.url)
                 previous, baseline = baseline, rss_kib(srv.process.pid)
                 if baseline - previous < STEADY_KIB:
                     break
             burst = await _burst(srv.url, path, BURST, seed=100)
-            metrics = await _settled(srv.url)
+            metrics = await metrics_when_idle(srv.url)
             return warm, seed, burst, baseline, rss_kib(srv.process.pid), metrics
 
         warm, warm_ups, burst, baseline, after, metrics = asyncio.run(scenario())
