@@ -73,6 +73,31 @@ SETTINGS: dict[str, Setting] = {
         "64", "Events a stream connection may have waiting before it is dropped as too slow."
     ),
     "ENTRIES_PER_PAGE": Setting("20", "Live entries on one page of a story."),
+    # --- the page cache in front of Django (newsdesk/pages/edgecache.py) ---
+    "PAGE_CACHE": Setting(
+        "1",
+        "Serve reader pages (home, sections, stories) from the page cache before Django. 0: every request renders.",
+    ),
+    "PAGE_CACHE_STORY_SECONDS": Setting(
+        "60",
+        "Longest a cached story page is reused while nothing in its event log changed (reaction counts and Most read age this much); any change re-renders it at once.",
+    ),
+    "PAGE_CACHE_SECONDS": Setting(
+        "15",
+        "Longest a cached home or section page is reused: a story published, ended or edited shows in their lists within this.",
+    ),
+    "PAGE_CACHE_SHARED_SECONDS": Setting(
+        "10",
+        "s-maxage sent with cached pages: how long a CDN or proxy may serve one without asking again.",
+    ),
+    "PAGE_CACHE_STALE_SECONDS": Setting(
+        "30",
+        "stale-while-revalidate sent with cached pages: how long past that a CDN may serve one while it fetches a fresh copy.",
+    ),
+    "PAGE_CACHE_LOCAL_PAGES": Setting(
+        "1000",
+        "Pages each process keeps in its own memory in front of the shared cache (Redis); least recently used go first.",
+    ),
     # --- engagement: reactions and read counting ---
     "REACTIONS": Setting(
         "very-good:Very good,informative:Informative,sad:Sad",

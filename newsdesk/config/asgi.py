@@ -1,4 +1,4 @@
-"""ASGI entry point: the edge in front of Django."""
+"""ASGI entry point: the edge, then the page cache, in front of Django."""
 
 import os
 
@@ -9,5 +9,6 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_application = get_asgi_application()
 
 from newsdesk.live.edge import Edge  # noqa: E402
+from newsdesk.pages.edgecache import PageCache  # noqa: E402
 
-application = Edge(django_application)
+application = Edge(PageCache(django_application))

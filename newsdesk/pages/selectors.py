@@ -36,3 +36,12 @@ def entry_latest_times(*, stories: Iterable[Story]) -> dict[int, datetime.dateti
         .values_list("story_id", "latest")
     )
     return dict(rows)
+
+
+def story_heads(*, story_ids: Iterable[int]) -> dict[int, int]:
+    """The event-log head (``last_seq``) of each story readers may see, in one query."""
+    return dict(
+        Story.objects.filter(pk__in=list(story_ids), status__in=Story.VISIBLE_STATUSES).values_list(
+            "pk", "last_seq"
+        )
+    )

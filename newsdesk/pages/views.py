@@ -15,6 +15,7 @@ from newsdesk.newsroom.fragments import key_points_fragment
 from newsdesk.newsroom.models import Story
 
 from . import selectors as page_selectors
+from .edgecache import page_mark
 
 STORIES_PER_PAGE = 20
 HOME_LIVE_STORIES = 6
@@ -55,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         if stories:
             groups.append({"section": root, "stories": stories})
-    return render(
+    response = render(
         request,
         "pages/home.html",
         {
@@ -65,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "meta_description": f"The latest news and live coverage from {conf.get('SITE_NAME')}.",
         },
     )
+    return page_mark(response)
 
 
 def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
@@ -79,7 +81,7 @@ def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
         raise Http404("No such page.") from exc
     path = section.get_absolute_url()
     trail = section.ancestors()
-    return render(
+    response = render(
         request,
         "pages/section.html",
         {
@@ -92,6 +94,7 @@ def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
             "meta_description": f"The latest stories in {section.name}.",
         },
     )
+    return page_mark(response)
 
 
 def _before_cursor(*, story: Story, entry_id: int, per_page: int) -> int | None:
@@ -132,7 +135,8 @@ def story_detail(
     }
     if story.live:
         context.update(_live_context(request, story))
-    return render(request, "pages/story.html", context)
+    # The page cache keeps it until the story's log moves past last_seq.
+    return page_mark(render(request, "pages/story.html", context), story_id=story.pk, seq=last_seq)
 
 
 def _byline(user: Any) -> str:
