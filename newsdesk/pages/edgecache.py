@@ -497,8 +497,11 @@ class PageCache:
             if page.story_id is not None:
                 self._learn_head(page.story_id, page.seq)
             self.keep_local(key, page)
+            future.set_result(page)  # requests waiting for this render go on now
+            # Shared before the answer leaves, so a request this reader makes
+            # next, to any process, finds it.
+            await self._store_shared(key, page)
             await self._send_page(scope, send, page, request, miss=True)
-            self._store_shared_soon(key, page)
             return _SENT
         finally:
             if self.inflight.get(key) is future:
@@ -567,20 +570,15 @@ class PageCache:
             await self._check_heads([page.story_id])
         return page if self.fresh(page, time.time()) else None
 
-    def _store_shared_soon(self, key: str, page: Page) -> None:
+    async def _store_shared(self, key: str, page: Page) -> None:
         cache = self._shared_cache()
         if cache is None:
             return
         timeout = max(page.expires - time.time(), 1)
-        data = page.shared()
-
-        def store() -> None:
-            try:
-                cache.set(SHARED_PREFIX + _digest(key), data, timeout)
-            except Exception:  # the page was served; only sharing it failed
-                logger.exception("Writing the shared page cache failed")
-
-        asyncio.get_running_loop().run_in_executor(None, store)
+        try:
+            await asyncio.to_thread(cache.set, SHARED_PREFIX + _digest(key), page.shared(), timeout)
+        except Exception:  # the page is served all the same; only sharing it failed
+            logger.exception("Writing the shared page cache failed")
 
     # --- the database's view of story heads -------------------------------------------
 

@@ -1,0 +1,280 @@
+"""The page cache in real server processes: changes through the API, signed-in readers, Redis.
+
+A page served from the cache says ``X-Cache: hit``; a render says ``miss``.
+"Never stale" is checked the way a reader would meet it: once a change's
+event has arrived on a stream, the next page has the change.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import ROOT, Server, database_url_for_tests, free_port, start_server
+from newsdesk.live.tests.conftest import (  # noqa: F401 - fixtures
+    WAIT,
+    api_publish,
+    redis_server,
+    sse_open,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def get(srv: Server, path: str, **headers: str) -> httpx.Response:
+    return httpx.get(f"{srv.url}{path}", headers=headers, timeout=WAIT)
+
+
+@pytest.fixture
+def token(editor: Any, token_for: Any) -> str:
+    return token_for(editor)
+
+
+def _api(srv: Server, token: str, method: str, path: str, body: Any = None) -> httpx.Response:
+    response = httpx.request(
+        method,
+        f"{srv.url}/api{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=WAIT,
+    )
+    assert response.status_code < 300, response.text
+    return response
+
+
+def test_a_story_page_is_cached_and_never_shown_without_a_published_correction_or_deletion(
+    server: Server, live_story: Any, token: str
+) -> None:
+    path = live_story.get_absolute_url()
+    assert get(server, path).headers["x-cache"] == "miss"
+    cached = get(server, path)
+    assert cached.headers["x-cache"] == "hit"
+
+    entry = api_publish(server.url, token, live_story.pk, "Ferries resume at the harbour.")
+    published = get(server, path)
+    assert "Ferries resume at the harbour." in published.text
+    assert published.headers["x-cache"] == "miss"
+    assert get(server, path).headers["x-cache"] == "hit"
+
+    _api(
+        server,
+        token,
+        "PATCH",
+        f"/stories/{live_story.pk}/entries/{entry['id']}",
+        {"body": "Ferries resume at the north harbour.", "version": entry["version"]},
+    )
+    corrected = get(server, path)
+    assert "Ferries resume at the north harbour." in corrected.text
+    assert corrected.headers["x-cache"] == "miss"
+
+    _api(server, token, "DELETE", f"/stories/{live_story.pk}/entries/{entry['id']}")
+    deleted = get(server, path)
+    assert "north harbour" not in deleted.text
+    assert deleted.headers["x-cache"] == "miss"
+
+
+def test_revalidation_with_the_etag_is_answered_304(server: Server, live_story: Any) -> None:
+    path = live_story.get_absolute_url()
+    first = get(server, path)
+    etag = first.headers["etag"]
+    assert "s-maxage=" in first.headers["cache-control"]
+    assert "stale-while-revalidate=" in first.headers["cache-control"]
+
+    revalidated = get(server, path, **{"If-None-Match": etag})
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+    assert revalidated.headers["etag"] == etag
+
+
+def test_signed_in_editors_get_django_and_their_pages_are_never_kept(
+    server: Server, live_story: Any, editor: Any, client: Any
+) -> None:
+    client.force_login(editor)
+    session = client.cookies["sessionid"].value
+    path = live_story.get_absolute_url()
+
+    signed_in = get(server, path, Cookie=f"sessionid={session}")
+    assert signed_in.status_code == 200
+    assert "x-cache" not in signed_in.headers
+    assert get(server, path, Cookie=f"sessionid={session}").headers.get("x-cache") is None
+    assert get(server, path).headers["x-cache"] == "miss"  # nothing of theirs was kept
+    desk = get(server, "/desk/", Cookie=f"sessionid={session}")
+    assert "x-cache" not in desk.headers
+
+
+def test_home_and_section_pages_are_cached(server: Server, live_story: Any) -> None:
+    for path in ("/", live_story.section.get_absolute_url()):
+        assert get(server, path).headers["x-cache"] == "miss"
+        again = get(server, path)
+        assert again.headers["x-cache"] == "hit"
+        assert live_story.headline in again.text
+
+
+# --- answered from uvicorn's parser (PageProtocol) -----------------------------------------
+
+
+@pytest.fixture
+def protocol_server(transactional_db: Any) -> Iterator[Server]:
+    """uvicorn with :class:`PageProtocol` in front of the ASGI app, on the test database."""
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="newsdesk-pages-", suffix=".log")[1])
+    env = {
+        **os.environ,
+        "NEWSDESK_DATABASE_URL": database_url_for_tests(),
+        "NEWSDESK_LOG_LEVEL": "WARNING",
+        "NEWSDESK_BACKGROUND": "0",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "newsdesk.config.asgi:application",
+            "--http",
+            "newsdesk.pages.edgecache:PageProtocol",
+            "--port",
+            str(port),
+            "--lifespan",
+            "on",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    srv = Server(process, port, log)
+    deadline = time.monotonic() + WAIT
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{srv.output()}")
+        try:
+            if httpx.get(f"{srv.url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                srv.stop()
+                raise
+            time.sleep(0.1)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_hits_from_the_parser_keep_the_connection_and_its_framing(
+    protocol_server: Server, live_story: Any, publish: Any
+) -> None:
+    publish(live_story, "A long entry. " * 400)  # a page well over one socket write
+    path = live_story.get_absolute_url()
+    connection = http.client.HTTPConnection("127.0.0.1", protocol_server.port, timeout=WAIT)
+    answers = []
+    for method, headers in [
+        ("GET", {}),
+        ("GET", {}),
+        ("HEAD", {}),
+        ("GET", {"X-Any": "1"}),
+    ]:
+        connection.request(method, path, headers=headers)
+        response = connection.getresponse()
+        answers.append((response.status, dict(response.getheaders()), response.read()))
+    first, hit, head, again = answers
+    assert first[1]["x-cache"] == "miss" and hit[1]["x-cache"] == "hit"
+    assert hit[2] == first[2] and again[2] == first[2]
+    assert int(hit[1]["content-length"]) == len(hit[2]) > 20_000
+    assert head[0] == 200 and head[2] == b""
+    connection.request("GET", path, headers={"If-None-Match": hit[1]["etag"]})
+    revalidated = connection.getresponse()
+    assert (revalidated.status, revalidated.read()) == (304, b"")
+    connection.close()
+
+
+def test_pipelined_requests_are_answered_in_order(
+    protocol_server: Server, live_story: Any, article: Any
+) -> None:
+    story_path = live_story.get_absolute_url()
+    article_path = article.get_absolute_url()
+    get(protocol_server, story_path)  # now cached; the article is not
+    request = "GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", protocol_server.port), timeout=WAIT) as sock:
+        sock.sendall(
+            (
+                request.format(article_path)
+                + request.format(story_path)
+                + request.format(article_path)
+            ).encode()
+        )
+        bodies = []
+        data = b""
+        while len(bodies) < 3:
+            while b"\r\n\r\n" not in data:
+                data += sock.recv(65536)
+            head, data = data.split(b"\r\n\r\n", 1)
+            length = int(
+                next(
+                    line.split(b":")[1]
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+            )
+            while len(data) < length:
+                data += sock.recv(65536)
+            bodies.append(data[:length])
+            data = data[length:]
+    assert article.headline.encode() in bodies[0]
+    assert live_story.headline.encode() in bodies[1]
+    assert article.headline.encode() in bodies[2]
+
+
+# --- several processes, one Redis ---------------------------------------------------------
+
+
+@pytest.fixture
+def redis_pair(redis_server: Any) -> Iterator[list[Server]]:  # noqa: F811
+    """Two ``newsdesk serve`` processes sharing Redis (broker and page cache) and the database."""
+    # No log poll during the test: what a process learns, it learns through Redis.
+    env = {"NEWSDESK_REDIS_URL": redis_server.url, "NEWSDESK_LOG_POLL_SECONDS": "3600"}
+    servers = [start_server(env=env), start_server(env=env)]
+    try:
+        yield servers
+    finally:
+        for srv in servers:
+            srv.stop()
+
+
+@pytest.mark.redis
+def test_processes_share_one_render_and_none_serves_it_after_the_event_arrives(
+    redis_pair: list[Server],
+    live_story: Any,
+    token: str,
+    sse_open: Any,  # noqa: F811
+) -> None:
+    first, second = redis_pair
+    path = live_story.get_absolute_url()
+    host = {"Host": "news.test"}  # as a load balancer in front of both would send it
+    rendered = get(first, path, **host)
+    assert rendered.headers["x-cache"] == "miss"
+    shared = get(second, path, **host)
+    assert shared.headers["x-cache"] == "hit"
+    assert shared.headers["etag"] == rendered.headers["etag"]  # one render, with its nonce
+    assert shared.content == rendered.content
+
+    stream = sse_open(second.url, live_story.get_events_url())
+    stream.wait_for(lambda events: stream.comments >= 1, what="the opening comment")
+    api_publish(first.url, token, live_story.pk, "Polls close in the north.")
+    stream.wait_for_count(1, kind="entry-published")
+    assert "Polls close in the north." in get(second, path, **host).text
+    assert "Polls close in the north." in get(first, path, **host).text
