@@ -238,14 +238,17 @@ class Page:
     def file(self) -> int | None:
         """A memory file holding ``tail``, for ``sendfile``; None where there is none (not Linux)."""
         if self.fd is None and _MEMFD:
-            fd = os.memfd_create("newsdesk-page", os.MFD_CLOEXEC)
+            try:
+                fd = os.memfd_create("newsdesk-page", os.MFD_CLOEXEC)
+            except OSError:
+                return None  # out of descriptors: this hit is written the plain way
             try:
                 view = memoryview(self.tail)
                 while view:
                     view = view[os.write(fd, view) :]
             except OSError:
                 os.close(fd)
-                raise
+                return None
             self.fd = fd
             weakref.finalize(self, os.close, fd)
         return self.fd
