@@ -65,7 +65,7 @@ async def _burst(origin: str, path: str, cycles: int, seed: int) -> Counter:
     return outcomes
 
 
-def test_thousands_of_reconnects_leave_no_error_and_no_leak(live_story, publish):
+def test_thousands_of_reconnects_leave_no_error_and_no_leak(live_story, publish, record_property):
     for n in range(EVENTS):
         publish(live_story, f"Update {n}.")
     srv = start_server()
@@ -91,6 +91,8 @@ def test_thousands_of_reconnects_leave_no_error_and_no_leak(live_story, publish)
     finally:
         srv.stop()
 
+    record_property("rss_baseline_kib", baseline)
+    record_property("rss_after_kib", after)
     assert warm == Counter({200: WARM_UP * warm_ups, "complete": WARM_UP * warm_ups})
     assert burst == Counter({200: BURST, "complete": BURST})
     assert metric(metrics, "newsdesk_stream_readers") == 0

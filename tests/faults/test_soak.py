@@ -68,7 +68,7 @@ class SoakReader(ResumingReader):
 
 
 def test_every_reader_sees_exactly_the_published_sequence_of_its_window(
-    live_story, editor, token_for
+    live_story, editor, token_for, record_property
 ):
     srv = start_server()
     token = token_for(editor)
@@ -135,5 +135,11 @@ def test_every_reader_sees_exactly_the_published_sequence_of_its_window(
         assert as_log(reader.events) == log[reader.after : reader.leave_at], reader.name
         assert set(reader.statuses) == {200}
     reconnects = sum(r.connections - 1 for r in readers)
+    # Figures for the JUnit report (--junitxml): what the soak went through.
+    record_property("seconds", SOAK_SECONDS)
+    record_property("events_published", final)
+    record_property("readers", len(readers))
+    record_property("reconnects", reconnects)
+    record_property("events_received", sum(len(r.ids) for r in readers))
     assert final > 0 and len(readers) > READERS and reconnects > 0
     assert "Traceback" not in srv.output()
