@@ -208,32 +208,14 @@ def test_pipelined_requests_are_answered_in_order(
     story_path = live_story.get_absolute_url()
     article_path = article.get_absolute_url()
     get(protocol_server, story_path)  # now cached; the article is not
-    request = "GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    host = f"127.0.0.1:{protocol_server.port}"
+    requests = b"".join(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+        for path in (article_path, story_path, article_path)
+    )
     with socket.create_connection(("127.0.0.1", protocol_server.port), timeout=WAIT) as sock:
-        sock.sendall(
-            (
-                request.format(article_path)
-                + request.format(story_path)
-                + request.format(article_path)
-            ).encode()
-        )
-        bodies = []
-        data = b""
-        while len(bodies) < 3:
-            while b"\r\n\r\n" not in data:
-                data += sock.recv(65536)
-            head, data = data.split(b"\r\n\r\n", 1)
-            length = int(
-                next(
-                    line.split(b":")[1]
-                    for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length:")
-                )
-            )
-            while len(data) < length:
-                data += sock.recv(65536)
-            bodies.append(data[:length])
-            data = data[length:]
+        sock.sendall(requests)
+        bodies = _read_responses(sock, 3)
     assert article.headline.encode() in bodies[0]
     assert live_story.headline.encode() in bodies[1]
     assert article.headline.encode() in bodies[2]
@@ -278,3 +260,49 @@ def test_processes_share_one_render_and_none_serves_it_after_the_event_arrives(
     stream.wait_for_count(1, kind="entry-published")
     assert "Polls close in the north." in get(second, path, **host).text
     assert "Polls close in the north." in get(first, path, **host).text
+
+
+def _read_responses(sock: socket.socket, count: int) -> list[bytes]:
+    """Read ``count`` Content-Length framed responses; return their bodies."""
+    bodies: list[bytes] = []
+    data = b""
+    while len(bodies) < count:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection"
+            data += chunk
+        head, data = data.split(b"\r\n\r\n", 1)
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(data) < length:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection"
+            data += chunk
+        bodies.append(data[:length])
+        data = data[length:]
+    return bodies
+
+
+def test_a_reader_too_slow_for_one_write_still_gets_whole_pages_in_order(
+    protocol_server: Server, live_story: Any, publish: Any
+) -> None:
+    for n in range(4):
+        publish(live_story, f"Long entry {n}. " + "Words and more words. " * 800)
+    path = live_story.get_absolute_url()
+    expected = get(protocol_server, path).content
+    assert get(protocol_server, path).headers["x-cache"] == "hit"
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{protocol_server.port}\r\n\r\n".encode()
+    with socket.socket() as sock:
+        # A small receive window: the kernel takes part of a page, the rest waits in the server.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(WAIT)
+        sock.connect(("127.0.0.1", protocol_server.port))
+        # More pipelined pages than the kernel's send buffer holds (tcp_wmem's 4 MiB at most).
+        sock.sendall(request * 60)
+        time.sleep(0.2)  # not a threshold: lets the server fill the window before reading
+        bodies = _read_responses(sock, 60)
+    assert len(expected) > 90_000
+    assert bodies == [expected] * 60
