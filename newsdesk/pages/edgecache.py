@@ -570,7 +570,11 @@ class PageCache:
         if page is None:
             return None
         if page.story_id is not None and page.story_id not in self.heads:
-            await self._check_heads([page.story_id])
+            try:
+                await self._check_heads([page.story_id])
+            except Exception:  # no head to compare with: render, and let Django report
+                logger.exception("Reading story %s's head for the page cache failed", page.story_id)
+                return None
         return page if self.fresh(page, time.time()) else None
 
     async def _store_shared(self, key: str, page: Page) -> None:
