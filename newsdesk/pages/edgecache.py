@@ -34,11 +34,11 @@ body); ``If-None-Match`` is answered ``304``. ``Cache-Control: public,
 max-age=0, s-maxage=N, stale-while-revalidate=M`` lets a CDN hold the page
 briefly; browsers revalidate every time. ``X-Cache`` says ``hit`` or ``miss``.
 
-The hit path costs no Django, no thread hop and no header encoding: the
-response is one ``transport.write`` of pre-encoded bytes, either from this
-middleware (under uvicorn's httptools protocol) or, earlier still, from
-:class:`PageProtocol`, which answers from uvicorn's parser callbacks without
-building an ASGI request at all.
+The hit path costs no Django, no thread hop and no header encoding: from
+this middleware (under uvicorn's httptools protocol) the response is one
+``transport.write`` of pre-encoded bytes; earlier still, :class:`PageProtocol`
+answers from uvicorn's parser callbacks without building an ASGI request at
+all, with ``sendfile`` from the page's memory file (docs/page-cache.md).
 """
 
 from __future__ import annotations
