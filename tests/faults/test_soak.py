@@ -35,7 +35,8 @@ from .conftest import (
 SOAK_SECONDS = float(os.environ.get("NEWSDESK_SOAK_SECONDS", "20"))
 READERS = 25  # readers connected at any moment, give or take
 DROP_CHANCE = 0.05  # per event received
-STAY_CHANCE = 0.2  # readers that stay until the end
+STAY_CHANCE = 0.2  # readers that stay until the end...
+STAYERS = 5  # ...up to this many, so that readers keep coming and going
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -94,7 +95,8 @@ def test_every_reader_sees_exactly_the_published_sequence_of_its_window(
         while loop.time() < deadline:
             if sum(not task.done() for task in tasks) < READERS:
                 reader = SoakReader([srv.url], path, after=published, name=f"reader {len(readers)}")
-                if rng.random() >= STAY_CHANCE:
+                stayers = sum(r.leave_at is None for r in readers)
+                if stayers >= STAYERS or rng.random() >= STAY_CHANCE:
                     reader.leave_at = published + rng.randint(1, 60)
                 readers.append(reader)
                 tasks.append(asyncio.create_task(reader.live(random.Random(rng.random()))))
