@@ -181,6 +181,16 @@ class ApiClient:
 # --- real server processes ------------------------------------------------------------
 
 
+def run_coroutine(coroutine: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: a browser test earlier in the session
+    leaves Playwright's event loop running in the main thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

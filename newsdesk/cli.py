@@ -49,9 +49,9 @@ def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
         port=port,
         workers=workers if workers > 1 else None,
         lifespan="on",
-        # Streams are answered by newsdesk.live.front on the same port;
-        # every other request goes on to uvicorn's httptools protocol.
-        http="newsdesk.live.front:FrontProtocol",
+        # Streams and cached pages are answered on the same port before any
+        # ASGI request exists; every other request goes on to the edge and Django.
+        http="newsdesk.config.listener:Listener",
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_config=logging_config(),

@@ -95,7 +95,14 @@ def parse_head(head: bytes) -> tuple[int, bytes, bytes | None] | None:
 
 
 class FrontProtocol(asyncio.Protocol):
-    """uvicorn's HTTP protocol class for ``newsdesk serve``: routes each new connection."""
+    """uvicorn's HTTP protocol class for ``newsdesk serve``: routes each new connection.
+
+    Connections that are not streams go to ``next_protocol``, uvicorn's
+    httptools protocol or a subclass of it (``newsdesk.config.listener``
+    puts the page cache's there).
+    """
+
+    next_protocol: type[HttpToolsProtocol] = HttpToolsProtocol
 
     def __init__(
         self,
@@ -153,7 +160,7 @@ class FrontProtocol(asyncio.Protocol):
         """Give the connection and its bytes so far to uvicorn's httptools protocol."""
         self._stop_timer()
         self.server_state.connections.discard(self)
-        protocol = HttpToolsProtocol(self.config, self.server_state, self.app_state, self.loop)
+        protocol = self.next_protocol(self.config, self.server_state, self.app_state, self.loop)
         self.transport.set_protocol(protocol)
         protocol.connection_made(self.transport)
         buffer, self.buffer = self.buffer, b""

@@ -14,6 +14,8 @@ import json
 
 import pytest
 
+from conftest import run_coroutine
+
 from .conftest import AsyncSse, Event, StreamClosed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,7 +87,7 @@ def test_malformed_after_is_a_json_400_on_the_stream_and_the_delta(server, live_
                 )
         return answers
 
-    answers = asyncio.run(run())
+    answers = run_coroutine(run())
 
     wrong = {
         case: answer
@@ -115,7 +117,7 @@ def test_malformed_last_event_id_gets_a_reset_event_and_the_stream_ends(
         )
         return answers
 
-    answers = asyncio.run(run())
+    answers = run_coroutine(run())
 
     reset = (200, None, [("reset", {"reason": "invalid"})])
     assert {value: answer for value, answer in answers.items() if answer != reset} == {}
@@ -134,7 +136,7 @@ def test_numbers_past_the_head_are_a_reset_not_an_error(server, live_story, publ
             await _answer(server.url, f"/api/stories/{live_story.pk}/events?after={largest}"),
         ]
 
-    stream_after, stream_header, delta = asyncio.run(run())
+    stream_after, stream_header, delta = run_coroutine(run())
 
     assert stream_after == stream_header == (200, None, [("reset", {"reason": "ahead"})])
     assert delta[0] == 200
@@ -159,7 +161,7 @@ def test_nul_in_last_event_id_is_refused_without_a_500(server, live_story):
             writer.close()
         return answer
 
-    answer = asyncio.run(run())
+    answer = run_coroutine(run())
 
     status = int(answer.split(b" ", 2)[1])
     if status == 200:

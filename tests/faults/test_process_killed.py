@@ -18,7 +18,7 @@ import signal
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import run_coroutine, start_server
 
 from .conftest import WAIT, ResumingReader, as_log, publish_async, story_log, wait_until
 
@@ -89,7 +89,7 @@ def test_readers_of_a_killed_process_resume_on_another_without_loss(
             reader.hang_up()
         return published
 
-    published = asyncio.run(scenario())
+    published = run_coroutine(scenario())
 
     assert doomed.process.wait(timeout=10) == -signal.SIGKILL
     log = story_log(live_story.pk)

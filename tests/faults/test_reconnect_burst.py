@@ -17,7 +17,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import start_server
+from conftest import run_coroutine, start_server
 
 from .conftest import AsyncSse, metric, metrics_when_idle, rss_kib
 
@@ -87,7 +87,7 @@ def test_thousands_of_reconnects_leave_no_error_and_no_leak(live_story, publish,
             metrics = await metrics_when_idle(srv.url)
             return warm, seed, burst, baseline, rss_kib(srv.process.pid), metrics
 
-        warm, warm_ups, burst, baseline, after, metrics = asyncio.run(scenario())
+        warm, warm_ups, burst, baseline, after, metrics = run_coroutine(scenario())
     finally:
         srv.stop()
 

@@ -19,7 +19,7 @@ import random
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import run_coroutine, start_server
 
 from .conftest import (
     WAIT,
@@ -126,7 +126,7 @@ def test_every_reader_sees_exactly_the_published_sequence_of_its_window(
         return final
 
     try:
-        final = asyncio.run(soak())
+        final = run_coroutine(soak())
     finally:
         srv.stop()
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conftest import run_coroutine
 from newsdesk.live.hub import Hub, hub_install, hub_uninstall
 from newsdesk.pages.edgecache import MARK, PageCache
 
@@ -134,7 +135,7 @@ def hub() -> Iterator[Hub]:
 
 
 def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)
+    return run_coroutine(coroutine)
 
 
 def test_second_request_is_a_hit_with_the_same_bytes_and_no_render() -> None:
