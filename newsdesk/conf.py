@@ -23,6 +23,10 @@ SETTINGS: dict[str, Setting] = {
         "",
         "PostgreSQL URL, e.g. postgres://user@host:5432/newsdesk. Unset: SQLite in the data directory.",
     ),
+    "SQLITE_BUSY_TIMEOUT": Setting(
+        "20",
+        "Seconds a request waits for SQLite's write lock before it fails (503, Try again). SQLite only.",
+    ),
     "TEST_DATABASE_NAME": Setting(
         "", "Name of the database the test suite creates (default: Django's test_<name>)."
     ),

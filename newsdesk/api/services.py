@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from typing import Any
 
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from .models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "nd_"
 
@@ -42,8 +46,23 @@ def token_authenticate(*, raw: str) -> Any | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _token_mark_used(token=token, now=now)
     return token.user
+
+
+def _token_mark_used(*, token: ApiToken, now: datetime.datetime) -> None:
+    """Record when the token was last used, best effort.
+
+    A database that can be read but not written (SQLite with another writer
+    holding the lock) must not fail a call that only reads; the call itself
+    still fails if it writes. The savepoint keeps a caller's transaction usable
+    on PostgreSQL after the failed update.
+    """
+    try:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("Could not record the use of API token %s: %s", token.prefix, error)
 
 
 def token_revoke(*, token: ApiToken) -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
+from newsdesk import conf
 from newsdesk.config.logging import logging_config
 
 
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its duration and status cover every other middleware.
     "newsdesk.config.middleware.RequestLogMiddleware",
+    # Outside every other middleware: the database unreachable anywhere inside is a 503.
+    "newsdesk.config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -107,6 +111,20 @@ TEMPLATES = [
     },
 ]
 
+
+def _sqlite_busy_timeout() -> float:
+    value = conf.get("SQLITE_BUSY_TIMEOUT")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ImproperlyConfigured(
+            f"NEWSDESK_SQLITE_BUSY_TIMEOUT is {value!r}; set it to a number of seconds, such as 20."
+        )
+    return seconds
+
+
 # Databases: SQLite (WAL) in the data directory unless NEWSDESK_DATABASE_URL is set.
 _database_url = _env("DATABASE_URL")
 if _database_url:
@@ -119,15 +137,19 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # How long a write waits for another writer's lock before "database is locked"
+    # (a 503 for the request, newsdesk.config.middleware).
+    _busy_timeout = _sqlite_busy_timeout()
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two
         # writers never deadlock upgrading a read lock ("database is locked");
         # WAL lets readers go on while one writer writes.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _busy_timeout,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={round(_busy_timeout * 1000)};"
         ),
     }
 if _env("TEST_DATABASE_NAME"):
