@@ -13,6 +13,14 @@ API. The desk says so in a sentence and hands the text back; the API answers
 503 in its JSON error format; the log and the entries agree (nothing
 half-written). Once the database is back, the same publishes work and the
 open stream gets exactly those events.
+
+A reader's page, a sign-in and an API read during the same outage: whatever
+needs the database is a 503 with a sentence and no traceback (the
+middleware, ``newsdesk.config.middleware``), whatever only reads goes on
+under SQLite's write lock, and everything works again afterwards.
+
+The server's SQLite busy timeout is set short (``NEWSDESK_SQLITE_BUSY_TIMEOUT``)
+so that a write gives up in seconds; how long it waits is not what is tested.
 """
 
 from __future__ import annotations
@@ -37,13 +45,16 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 DB_DOWN_PUBLISH = "The database is not reachable; your entry was not published. Try again."
 DB_DOWN_READ = "The database is not reachable, so the desk cannot show this page. Try again."
+DB_DOWN_PAGE = "The database is not reachable, so this page cannot be shown. Try again in a moment."
+DB_DOWN_ACTION = "The database is not reachable; nothing was saved. Try again in a moment."
+BUSY_TIMEOUT_SECONDS = "2"
 
 
 class SqliteWriteLock:
     """Another connection holding SQLite's write lock: every other writer waits, then fails.
 
-    The server's busy timeout is 20 s (``newsdesk/config/settings.py``): a
-    write waits that long for the lock, then fails, while this holds it.
+    A write waits the server's busy timeout (``NEWSDESK_SQLITE_BUSY_TIMEOUT``)
+    for the lock, then fails, while this holds it. Readers go on (WAL).
     """
 
     def __init__(self, path: str) -> None:
@@ -147,7 +158,7 @@ def outage(transactional_db: Any):
     url = database_url_for_tests()
     if url.startswith("sqlite"):
         fault: Any = SqliteWriteLock(url.removeprefix("sqlite:///"))
-        srv = start_server()
+        srv = start_server(env={"NEWSDESK_SQLITE_BUSY_TIMEOUT": BUSY_TIMEOUT_SECONDS})
     else:
         parts = urlsplit(url)
         fault = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
@@ -291,3 +302,77 @@ def _log_entries(story_id: int) -> list[tuple[int, int]]:
         (e.seq, e.data["entry_id"])
         for e in StoryEvent.objects.filter(story_id=story_id).order_by("seq")
     ]
+
+
+def test_pages_sign_in_and_api_reads_during_a_database_outage_are_503s_then_work(
+    outage, article, editor, token_for
+):
+    srv, fault = outage
+    api_headers = {"Authorization": f"Bearer {token_for(editor)}"}
+    story_url = article.get_absolute_url()
+    api_url = f"{srv.url}/api/stories/{article.pk}"
+    visitor = httpx.Client(base_url=srv.url, timeout=WAIT)
+    signed_in, _ = _sign_in(srv.url, editor.username)
+    credentials = {"username": editor.username, "password": "pass-word-123"}
+
+    def sign_in() -> httpx.Response:
+        form = visitor.get("/desk/login/")  # a first visit: no session to read
+        assert form.status_code == 200
+        return visitor.post(
+            "/desk/login/",
+            data={**credentials, "csrfmiddlewaretoken": _csrf_token(form.text)},
+            headers={"Referer": f"{srv.url}/desk/login/"},
+        )
+
+    def requests() -> dict[str, httpx.Response]:
+        with ThreadPoolExecutor(4) as pool:
+            calls = {
+                "page": pool.submit(visitor.get, story_url),
+                "login page": pool.submit(signed_in.get, "/desk/login/"),
+                "sign in": pool.submit(sign_in),
+                "api": pool.submit(httpx.get, api_url, headers=api_headers, timeout=WAIT),
+            }
+            return {name: call.result() for name, call in calls.items()}
+
+    try:
+        fault.cut()
+        try:
+            during = requests()
+        finally:
+            fault.restore()
+        visitor.cookies.clear()
+        after = requests()
+    finally:
+        visitor.close()
+        signed_in.close()
+
+    for name, response in during.items():
+        assert "Traceback" not in response.text, name
+    sign_in_down = during["sign in"]
+    assert sign_in_down.status_code == 503
+    assert sign_in_down.headers["Retry-After"] == "5"
+    assert DB_DOWN_ACTION in html.unescape(sign_in_down.text)
+    if isinstance(fault, SqliteWriteLock):
+        # Reads go on while a writer holds the lock; the token's last-used
+        # time, the one write of an API read, is given up.
+        assert during["page"].status_code == 200
+        assert during["login page"].status_code == 200
+        assert during["api"].status_code == 200
+        assert "Could not record the use of API token" in srv.output()
+    else:
+        for name in ("page", "login page"):
+            assert during[name].status_code == 503, name
+            assert during[name].headers["Retry-After"] == "5"
+            assert DB_DOWN_PAGE in html.unescape(during[name].text), name
+        assert during["api"].status_code == 503
+        assert during["api"].json()["error"] == "unavailable"
+    log = srv.output()
+    assert log.count("Database unavailable: POST /desk/login/ answered 503") == 1
+    assert "Traceback" in log  # the log has the exception the pages leave out
+
+    assert after["page"].status_code == 200
+    assert article.headline in html.unescape(after["page"].text)
+    assert after["login page"].status_code == 200
+    assert after["sign in"].status_code == 302
+    assert after["api"].status_code == 200
+    assert after["api"].json()["id"] == article.pk
