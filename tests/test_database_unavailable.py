@@ -8,6 +8,9 @@ away from a real server.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
@@ -183,3 +186,34 @@ def test_token_use_not_recorded_does_not_fail_the_call(editor, token_for, caplog
     assert ApiToken.objects.get(user=editor).last_used_at is None
     assert token_authenticate(raw=raw) == editor
     assert ApiToken.objects.get(user=editor).last_used_at is not None
+
+
+def _sqlite_settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Load the settings in a fresh process on SQLite; print the busy timeouts it uses."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "print(connection.settings_dict['OPTIONS']['timeout'],"
+        " connection.cursor().execute('PRAGMA busy_timeout').fetchone()[0])\n"
+    )
+    full_env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DATABASE_URL"}
+    full_env |= {"DJANGO_SETTINGS_MODULE": "newsdesk.config.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=full_env, capture_output=True, text=True, check=False
+    )
+
+
+def test_sqlite_busy_timeout_is_a_setting(tmp_path):
+    result = _sqlite_settings_in(
+        {"NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_SQLITE_BUSY_TIMEOUT": "2.5"}
+    )
+    assert result.stdout.split() == ["2.5", "2500"], result.stderr
+
+
+def test_a_busy_timeout_that_is_not_a_number_fails_at_start_up_and_says_how_to_fix_it(tmp_path):
+    result = _sqlite_settings_in(
+        {"NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_SQLITE_BUSY_TIMEOUT": "soon"}
+    )
+    assert result.returncode != 0
+    assert "NEWSDESK_SQLITE_BUSY_TIMEOUT is 'soon'; set it to a number of seconds" in result.stderr
