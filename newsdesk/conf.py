@@ -33,6 +33,10 @@ SETTINGS: dict[str, Setting] = {
     "REDIS_URL": Setting(
         "", "Redis URL for the broker, caches, counters and rate limits. Unset: in-process."
     ),
+    "DJANGO_THREADS": Setting(
+        "8",
+        "Threads per process running Django's views (pages not in the page cache, the desk, the API); each may hold a database connection.",
+    ),
     "SECRET_KEY": Setting("", "Django secret key. Unset: a random key kept in the data directory."),
     "DEBUG": Setting("0", "Django debug mode; never in production."),
     "PRODUCTION": Setting("0", "Turn on HTTPS-only cookies, HSTS and the SSL redirect."),
@@ -124,7 +128,8 @@ SETTINGS: dict[str, Setting] = {
         "300", "Reads one IP address may record per hour; beyond that it is treated as a scraper."
     ),
     "VIEW_IP_STORY_RATE": Setting(
-        "10", "Reads of one story counted from one IP address per day; beyond that they are ignored."
+        "10",
+        "Reads of one story counted from one IP address per day; beyond that they are ignored.",
     ),
     "VIEW_IP_READERS": Setting(
         "20",
@@ -142,17 +147,17 @@ SETTINGS: dict[str, Setting] = {
     ),
     # --- discovery: Ranking, Related, Recommended for you ---
     "RANKING_HALF_LIFE_HOURS": Setting(
-        "6", "Half-life of a read in Ranking (Most read): a story with no new reads halves each half-life."
+        "6",
+        "Half-life of a read in Ranking (Most read): a story with no new reads halves each half-life.",
     ),
     "RELATED_COUNT": Setting("5", "Stories shown in each Related / Ranking / Recommended list."),
     "RELATED_RECENCY_WEIGHT": Setting(
         "0.15", "Share of a Related score given to the candidate's freshness (0: similarity only)."
     ),
-    "RELATED_RECENCY_DAYS": Setting(
-        "30", "Half-life in days of the freshness bonus in Related."
-    ),
+    "RELATED_RECENCY_DAYS": Setting("30", "Half-life in days of the freshness bonus in Related."),
     "RELATED_DUPLICATE_SIMILARITY": Setting(
-        "0.8", "Cosine similarity above which two stories count as near duplicates; only one is listed."
+        "0.8",
+        "Cosine similarity above which two stories count as near duplicates; only one is listed.",
     ),
     "RELATED_CORPUS_MAX": Setting(
         "5000", "Most recent visible stories considered when computing Related."
