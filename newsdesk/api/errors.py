@@ -198,12 +198,14 @@ def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespon
 
 def _on_database(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
     if isinstance(exc, OperationalError | InterfaceError):
-        logger.warning(
+        logger.error(
             "API call %s %s: database unavailable: %s", request.method, request.path, exc
         )
-        return error_response(
+        response = error_response(
             503, "unavailable", "The database is not answering; nothing was saved. Try again."
         )
+        response["Retry-After"] = "5"  # as DatabaseUnavailableMiddleware answers pages
+        return response
     return _on_unexpected(request, exc)
 
 

@@ -271,6 +271,7 @@ def test_publish_during_a_database_outage_leaves_nothing_half_written_and_a_retr
         assert script.status_code == 503
         assert script.json() == {"error": "unavailable", "detail": DB_DOWN_PUBLISH}
         assert api.status_code == 503
+        assert api.headers["retry-after"] == "5"
         assert api.json()["error"] == "unavailable"
         assert "nothing was saved" in api.json()["detail"]
         assert _consistent(live_story.pk) == [(1, "Before.")]
