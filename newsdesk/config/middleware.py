@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
@@ -34,27 +33,13 @@ logger = logging.getLogger("newsdesk.request")
 class RequestLogMiddleware:
     """Log method, path, status and duration (to the response's headers) at INFO."""
 
-    sync_capable = True
-    async_capable = True
-
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
         self.static_prefix = settings.STATIC_URL or "/static/"
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> Any:
-        if self.async_mode:
-            return self._acall(request)
         started = time.perf_counter()
         response = self.get_response(request)
-        self._record(request, response, started)
-        return response
-
-    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        started = time.perf_counter()
-        response = await self.get_response(request)
         self._record(request, response, started)
         return response
 
@@ -155,22 +140,11 @@ class DatabaseUnavailableMiddleware:
     ``RequestLogMiddleware`` and outside the rest.
     """
 
-    sync_capable = True
-    async_capable = True
-
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> Any:
-        if self.async_mode:
-            return self._acall(request)
         return self._replace(request, self.get_response(request))
-
-    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        return self._replace(request, await self.get_response(request))
 
     def _replace(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code != 500 or not hasattr(request, _UNAVAILABLE):
