@@ -2,12 +2,15 @@
 
 Factories for newsroom objects, API clients, and ``server``: a real
 ``newsdesk`` server process (uvicorn, the edge, Django) on a free port, reading
-the same test database, for tests that need real sockets (streams, browsers).
+the same test database, for tests that need real sockets (streams, browsers);
+``redis_server``: a private redis-server on a free port, so that concurrent
+runs never share a Redis database.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -336,3 +339,67 @@ def page(browser: Any) -> Iterator[Any]:
         yield pg
     finally:
         context.close()
+
+
+# --- a private Redis ----------------------------------------------------------------
+
+
+@dataclass
+class RedisServer:
+    """A private redis-server process on a free port."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(7).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A private redis-server (skip, or fail in CI, when it is not installed)."""
+    if shutil.which("redis-server") is None:
+        skip_or_fail("redis", "redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(free_port(), Path(tempfile.mkdtemp(prefix="newsdesk-redis-")))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

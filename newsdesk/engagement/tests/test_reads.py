@@ -197,16 +197,8 @@ def test_memory_buffer_drains_once() -> None:
 
 
 @pytest.mark.redis
-def test_redis_buffers_of_several_processes_add_up() -> None:
-    import redis
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.exceptions.ConnectionError:
-        from conftest import skip_or_fail
-
-        skip_or_fail("redis", "no Redis server on 127.0.0.1:6379")
+def test_redis_buffers_of_several_processes_add_up(redis_server: Any) -> None:
+    url = redis_server.url
     first, second = RedisReadBuffer(url), RedisReadBuffer(url)
     first.drain()
     first.add((1, "a", 1.0))

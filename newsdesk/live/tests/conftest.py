@@ -1,4 +1,4 @@
-"""Fixtures for the live tests: a raw-socket SSE client, a private Redis, API publishing.
+"""Fixtures for the live tests: a raw-socket SSE client and API publishing.
 
 Use ``SseClient`` for anything that reads a stream over a real socket: it
 speaks HTTP/1.1 by hand (chunked decoding, SSE parsing), so a test sees the
@@ -8,20 +8,16 @@ exact bytes a browser would and can hold a socket without reading it.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from conftest import free_port, skip_or_fail
+from conftest import redis_server  # noqa: F401 - the root fixture, still importable from here
 
 WAIT = 30.0  # seconds before a test gives up waiting for bytes (a hang guard, not a threshold)
 
@@ -204,64 +200,3 @@ def api_publish(origin: str, token: str, story_id: int, body: str, **fields: Any
     )
     assert response.status_code == 201, response.text
     return response.json()
-
-
-@dataclass
-class RedisServer:
-    """A private redis-server process on a free port."""
-
-    port: int
-    directory: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(7).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    """A private redis-server (skip, or fail in CI, when it is not installed)."""
-    if shutil.which("redis-server") is None:
-        skip_or_fail("redis", "redis-server is not installed (apt-get install redis-server)")
-    server = RedisServer(free_port(), Path(tempfile.mkdtemp(prefix="newsdesk-redis-")))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
