@@ -56,6 +56,25 @@ def django_db_modify_db_settings() -> None:
 # --- newsroom factories -------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: Any) -> None:
+    """Hash passwords that only this process can see with a cheap hasher.
+
+    PBKDF2 costs about 0.2 s a hash, and most tests make several journalists and
+    sign some in. Tests whose data is committed (``transactional_db``) and browser
+    tests keep the real hashers: a server process, which knows only those, may
+    sign their users in.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    committed = "transactional_db" in request.fixturenames or (
+        marker is not None and bool(marker.kwargs.get("transaction", marker.args[:1] == (True,)))
+    )
+    if committed or request.node.get_closest_marker("browser") is not None:
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_journalist(db: Any):
     """Make a newsroom user: ``make_journalist("ann", role="reporter")``."""
