@@ -22,18 +22,32 @@ node_modules/axe-core/axe.min.js: package.json
 demo: $(STAMP)
 	$(BIN)/newsdesk demo --host 127.0.0.1 --port 8000
 
-# The whole suite on SQLite, then again on PostgreSQL when it is reachable
-# (NEWSDESK_REQUIRE_SERVICES=postgres makes a missing PostgreSQL an error).
-test: $(STAMP) node_modules/axe-core/axe.min.js
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+# The PostgreSQL run's test database is named after this checkout, so that two
+# checkouts testing at once never drop each other's database.
+NEWSDESK_TEST_DATABASE_NAME ?= test_newsdesk_$(shell printf '%s' '$(CURDIR)' | cksum | cut -d' ' -f1)
 
+# The whole suite on SQLite and, at the same time, again on PostgreSQL when it is
+# reachable (NEWSDESK_REQUIRE_SERVICES=postgres makes a missing PostgreSQL an
+# error). The suites mostly wait on sockets, servers and browsers, so running
+# both at once on two cores takes about as long as one. Each suite's output is
+# printed whole when it ends; either failing (pytest exit 5, no tests collected,
+# included) fails `make test`.
+test: $(STAMP) node_modules/axe-core/axe.min.js
+	@echo "Running the suite on SQLite and on PostgreSQL at once; each prints its report when it ends."
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+# Each suite keeps its own data directory (secret key, static root), so two
+# suites starting at once never race to create one.
 test-sqlite: $(STAMP)
-	env -u NEWSDESK_DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+	@echo "== SQLite =="
+	env -u NEWSDESK_DATABASE_URL -u NEWSDESK_TEST_DATABASE_NAME NEWSDESK_DATA_DIR=$(CURDIR)/.newsdesk/test-sqlite \
+		$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
+	@echo "== PostgreSQL ($(PG_URL), test database $(NEWSDESK_TEST_DATABASE_NAME)) =="
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		NEWSDESK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS); \
+		NEWSDESK_DATABASE_URL=$(PG_URL) NEWSDESK_TEST_DATABASE_NAME=$(NEWSDESK_TEST_DATABASE_NAME) \
+		NEWSDESK_DATA_DIR=$(CURDIR)/.newsdesk/test-postgres $(BIN)/pytest -q $(PYTEST_ARGS); \
 	elif echo "$$NEWSDESK_REQUIRE_SERVICES" | grep -qE 'postgres|all'; then \
 		echo "PostgreSQL is required (NEWSDESK_REQUIRE_SERVICES) but $(PG_URL) is unreachable"; exit 1; \
 	else \
