@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
 
+from newsdesk.engagement import services
 from newsdesk.engagement.models import Reaction
 from newsdesk.engagement.push import PUSH_INTERVAL_SECONDS
 from newsdesk.engagement.selectors import reaction_counts
@@ -106,8 +108,16 @@ def test_drafts_cannot_be_reacted_to(reader_client: Any, section: Any, editor: A
     assert response.status_code == 404 and response.json()["error"] == "not_found"
 
 
+@pytest.fixture
+def one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate windows are clock minutes: the check sees one instant, so that a test's
+    requests never straddle two windows (and start afresh in the second)."""
+    check, now = services.reaction_rate_check, time.time()
+    monkeypatch.setattr(services, "reaction_rate_check", lambda **kwargs: check(**kwargs, now=now))
+
+
 def test_reactions_are_rate_limited_per_reader(
-    reader_client: Any, live_story: Any, monkeypatch: pytest.MonkeyPatch
+    reader_client: Any, live_story: Any, monkeypatch: pytest.MonkeyPatch, one_window: None
 ) -> None:
     monkeypatch.setenv("NEWSDESK_REACTION_READER_RATE", "3")
     statuses = [
@@ -119,7 +129,7 @@ def test_reactions_are_rate_limited_per_reader(
 
 
 def test_reactions_are_rate_limited_per_ip(
-    client: Any, live_story: Any, monkeypatch: pytest.MonkeyPatch
+    client: Any, live_story: Any, monkeypatch: pytest.MonkeyPatch, one_window: None
 ) -> None:
     monkeypatch.setenv("NEWSDESK_REACTION_IP_RATE", "2")
     statuses = []
