@@ -69,3 +69,44 @@ def heartbeat() -> bytes:
 def chunk(payload: bytes) -> bytes:
     """``payload`` framed as one HTTP/1.1 chunk (RFC 9112, section 7.1)."""
     return b"%x\r\n%s\r\n" % (len(payload), payload)
+
+
+class Decoder:
+    """An incremental reader of an event stream, as EventSource interprets it.
+
+    Used by the test clients and the benchmark: :meth:`feed` takes text as it
+    arrives and returns the ``(event, data, id)`` of each event it completes;
+    ``comments`` counts comment lines (the opening comment, heartbeats).
+    A line ending split across two feeds is not special-cased: the server
+    only ever ends lines with LF.
+    """
+
+    def __init__(self) -> None:
+        self.comments = 0
+        self._text = ""
+        self._event = "message"
+        self._id: str | None = None
+        self._data: list[str] | None = None
+
+    def feed(self, text: str) -> list[tuple[str, str, str | None]]:
+        done: list[tuple[str, str, str | None]] = []
+        self._text += text
+        while "\n" in self._text:
+            line, self._text = self._text.split("\n", 1)
+            line = line.rstrip("\r")
+            if not line:
+                if self._data is not None:
+                    done.append((self._event, "\n".join(self._data), self._id))
+                self._event, self._id, self._data = "message", None, None
+            elif line.startswith(":"):
+                self.comments += 1
+            else:
+                name, _, value = line.partition(":")
+                value = value.removeprefix(" ")
+                if name == "data":
+                    self._data = [*(self._data or []), value]
+                elif name == "event":
+                    self._event = value
+                elif name == "id":
+                    self._id = value
+        return done

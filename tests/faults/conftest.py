@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from newsdesk.live import sse
 from newsdesk.live.tests.conftest import redis_server, sse_open  # noqa: F401 - fixtures
 
 WAIT = 30.0  # seconds before a test gives up waiting (a hang guard, not a threshold)
@@ -55,10 +56,7 @@ class AsyncSse:
         self.headers: dict[str, str] = {}
         self.body = b""
         self.comments = 0
-        self._lines = ""
-        self._kind = "message"
-        self._id: str | None = None
-        self._data: list[str] | None = None
+        self._decoder = sse.Decoder()
         self._ready: list[Event] = []
 
     @classmethod
@@ -113,26 +111,8 @@ class AsyncSse:
         self._feed(payload[:-2].decode())
 
     def _feed(self, text: str) -> None:
-        # https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
-        self._lines += text
-        while "\n" in self._lines:
-            line, self._lines = self._lines.split("\n", 1)
-            line = line.rstrip("\r")
-            if not line:
-                if self._data is not None:
-                    self._ready.append(Event(self._kind, "\n".join(self._data), self._id))
-                self._kind, self._id, self._data = "message", None, None
-            elif line.startswith(":"):
-                self.comments += 1
-            else:
-                name, _, value = line.partition(":")
-                value = value.removeprefix(" ")
-                if name == "data":
-                    self._data = [*(self._data or []), value]
-                elif name == "event":
-                    self._kind = value
-                elif name == "id":
-                    self._id = value
+        self._ready.extend(Event(*event) for event in self._decoder.feed(text))
+        self.comments = self._decoder.comments
 
     def close(self, *, abort: bool = False) -> None:
         """Hang up; ``abort`` resets the connection (RST) instead of a FIN."""

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from conftest import redis_server  # noqa: F401 - the root fixture, still importable from here
+from newsdesk.live import sse
 
 WAIT = 30.0  # seconds before a test gives up waiting for bytes (a hang guard, not a threshold)
 
@@ -61,8 +62,7 @@ class SseClient:
         self._raw = b""
         self._chunked = False
         self._text = ""
-        self._current = SseEvent()
-        self._data: list[str] | None = None
+        self._decoder = sse.Decoder()
 
     def start(self) -> SseClient:
         """Read the status line and headers."""
@@ -113,27 +113,9 @@ class SseClient:
             self._raw = rest[size + 2 :]
 
     def _feed(self, text: str) -> None:
-        # https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
-        self._text += text
-        while "\n" in self._text:
-            line, self._text = self._text.split("\n", 1)
-            line = line.rstrip("\r")
-            if not line:
-                if self._data is not None:
-                    self._current.data = "\n".join(self._data)
-                    self.events.append(self._current)
-                self._current, self._data = SseEvent(), None
-            elif line.startswith(":"):
-                self.comments += 1
-            else:
-                name, _, value = line.partition(":")
-                value = value.removeprefix(" ")
-                if name == "data":
-                    self._data = [*(self._data or []), value]
-                elif name == "event":
-                    self._current.event = value
-                elif name == "id":
-                    self._current.id = value
+        for event, data, id_ in self._decoder.feed(text):
+            self.events.append(SseEvent(event, data, id_))
+        self.comments = self._decoder.comments
 
     def pump(self) -> None:
         """Read once from the socket and parse what arrived."""

@@ -75,3 +75,24 @@ def test_encoder_module_does_not_import_django():
     code = "import sys, newsdesk.live.sse; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_decoder_reads_what_the_encoder_writes_in_any_split():
+    from newsdesk.live.sse import Decoder
+
+    stream = (
+        sse.encode(retry=3000, comment="hello")
+        + sse.encode_json(event="entry-published", data={"a": "x\ny"}, id=7)
+        + sse.encode(data="one\ntwo")
+        + sse.heartbeat()
+    ).decode()
+    for size in (1, 3, len(stream)):
+        decoder = Decoder()
+        events = []
+        for start in range(0, len(stream), size):
+            events += decoder.feed(stream[start : start + size])
+        assert events == [
+            ("entry-published", '{"a":"x\\ny"}', "7"),
+            ("message", "one\ntwo", None),
+        ]
+        assert decoder.comments == 2
