@@ -198,9 +198,7 @@ def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespon
 
 def _on_database(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
     if isinstance(exc, OperationalError | InterfaceError):
-        logger.error(
-            "API call %s %s: database unavailable: %s", request.method, request.path, exc
-        )
+        logger.error("API call %s %s: database unavailable: %s", request.method, request.path, exc)
         response = error_response(
             503, "unavailable", "The database is not answering; nothing was saved. Try again."
         )
