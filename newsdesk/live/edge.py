@@ -32,17 +32,18 @@ STREAM_PATH = re.compile(r"^/stories/(?P<story_id>[0-9]{1,18})/events/?$")
 RETRY_MS = 3000
 _NUMBER = re.compile(r"^[0-9]{1,18}$")
 
-_STREAM_HEADERS = [
+STREAM_HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-store"),
     (b"x-accel-buffering", b"no"),
+    (b"x-content-type-options", b"nosniff"),
 ]
-_UNAVAILABLE = {
+UNAVAILABLE = {
     "error": "unavailable",
     "detail": "Live updates are unavailable for a moment; the page retries by itself.",
 }
 NOT_FOUND = {"error": "not_found", "detail": "There is no such live story."}
-_PREAMBLE = Frame(sse.encode(retry=RETRY_MS, comment="newsdesk stream"))
+PREAMBLE = Frame(sse.encode(retry=RETRY_MS, comment="newsdesk stream"))
 
 
 class Invalid(ValueError):
@@ -180,7 +181,7 @@ class Edge:
             await self.start()  # a server without lifespan support
         hub = self.hub
         if hub is None or hub.closing:
-            await _json(send, 503, _UNAVAILABLE)
+            await _json(send, 503, UNAVAILABLE)
             return
         channel = hub.join(story_id)
         stream = None
@@ -189,14 +190,14 @@ class Edge:
                 visible = await asyncio.shield(hub.check(channel))
             except DatabaseError:
                 logger.exception("Opening a stream of story %s failed", story_id)
-                await _json(send, 503, _UNAVAILABLE)
+                await _json(send, 503, UNAVAILABLE)
                 return
             if not visible:
                 await _json(send, 404, NOT_FOUND)
                 return
-            await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
+            await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
             stream = stream_open(send=send, limit=conf.get_int("STREAM_BUFFER"))
-            await stream.replay(_PREAMBLE)
+            await stream.replay(PREAMBLE)
             if position == "reset":
                 await self._reset(stream, send, "invalid")
                 return

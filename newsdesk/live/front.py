@@ -38,7 +38,14 @@ if not apps.ready:
 from newsdesk import conf  # noqa: E402
 
 from . import kinds, sse  # noqa: E402
-from .edge import NOT_FOUND, RETRY_MS, Invalid, stream_position  # noqa: E402
+from .edge import (  # noqa: E402
+    NOT_FOUND,
+    PREAMBLE,
+    STREAM_HEADERS,
+    UNAVAILABLE,
+    Invalid,
+    stream_position,
+)
 from .hub import Channel, Frame, Hub, catch_up, hub_current  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -49,20 +56,14 @@ _STREAM_TARGET = re.compile(rb"^/stories/([0-9]{1,18})/events/?(?:\?(.*))?$", re
 _PREFIX = b"GET /stories/"
 _NOT_FOR_US = frozenset({b"content-length", b"transfer-encoding", b"upgrade", b"expect"})
 
+# The stream's response head (the edge's headers, chunked) and its opening comment.
 _RESPONSE_HEAD = (
     b"HTTP/1.1 200 OK\r\n"
-    b"content-type: text/event-stream; charset=utf-8\r\n"
-    b"cache-control: no-store\r\n"
-    b"x-accel-buffering: no\r\n"
-    b"x-content-type-options: nosniff\r\n"
-    b"transfer-encoding: chunked\r\n"
-    b"\r\n"
-) + sse.chunk(sse.encode(retry=RETRY_MS, comment="newsdesk stream"))
+    + b"".join(b"%s: %s\r\n" % pair for pair in STREAM_HEADERS)
+    + b"transfer-encoding: chunked\r\n\r\n"
+    + PREAMBLE.chunk
+)
 _LAST_CHUNK = b"0\r\n\r\n"
-_UNAVAILABLE = {
-    "error": "unavailable",
-    "detail": "Live updates are unavailable for a moment; the page retries by itself.",
-}
 
 
 def parse_head(head: bytes) -> tuple[int, bytes, bytes | None] | None:
@@ -176,9 +177,11 @@ class FrontProtocol(asyncio.Protocol):
             return
         hub = hub_current()
         if hub is None or hub.closing:
-            _answer(transport, 503, _UNAVAILABLE)
+            _answer(transport, 503, UNAVAILABLE)
             return
-        stream = StreamConnection(transport, hub, self.server_state.connections)
+        stream = StreamConnection(
+            transport, hub, self.server_state.connections, limit=conf.get_int("STREAM_BUFFER")
+        )
         transport.set_protocol(stream)
         self.server_state.connections.add(stream)
         stream.join(story_id, position)
@@ -206,10 +209,12 @@ class StreamConnection(asyncio.Protocol):
         "behind",
         "task",
         "drained",
+        "limit",
     )
 
-    def __init__(self, transport: Any, hub: Hub, connections: set[Any]) -> None:
+    def __init__(self, transport: Any, hub: Hub, connections: set[Any], *, limit: int) -> None:
         self.transport = transport
+        self.limit = limit  # frames waiting in user space before a reader counts as too slow
         self.hub = hub
         self.connections = connections
         self.channel: Channel | None = None
@@ -238,7 +243,7 @@ class StreamConnection(asyncio.Protocol):
                 logger.error(
                     "Opening a stream of story %s failed: %s", channel.story_id, checked.exception()
                 )
-            self._refuse(503, _UNAVAILABLE)
+            self._refuse(503, UNAVAILABLE)
             return
         if not checked.result():
             self._refuse(404, NOT_FOUND)
@@ -295,7 +300,7 @@ class StreamConnection(asyncio.Protocol):
         if transport.get_write_buffer_size():
             # The kernel's buffer is full: let go of a reader that stays behind.
             self.behind += 1
-            if self.behind > conf.get_int("STREAM_BUFFER"):
+            if self.behind > self.limit:
                 self.reason = "slow"
                 transport.abort()
         else:

@@ -27,11 +27,12 @@ from typing import Any, Protocol
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
+from newsdesk.newsroom.models import Story
+
 from . import kinds, log, sse
 
 logger = logging.getLogger(__name__)
 
-VISIBLE_STATUSES = frozenset({"live", "ended", "published"})  # Story.VISIBLE_STATUSES
 RING_SIZE = 256  # recent frames kept per channel, so joining streams skip the database
 FILL_BATCH = 500
 HELD_LIMIT = 10_000  # out-of-order broker messages held per channel before giving up on them
@@ -336,7 +337,7 @@ class Hub:
     def _status_changed(self, channel: Channel, frame: Frame) -> None:
         if channel.checked is not None and channel.checked.done():
             channel.checked = None  # newcomers look again
-        if frame.status not in VISIBLE_STATUSES:
+        if frame.status not in Story.VISIBLE_STATUSES:
             self._hide(channel)
 
     def _hide(self, channel: Channel) -> None:

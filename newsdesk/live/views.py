@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from newsdesk import conf
 
 from . import kinds, log, sse
-from .edge import RETRY_MS, Invalid, stream_position
+from .edge import PREAMBLE, Invalid, stream_position
 
 
 @require_GET
@@ -35,7 +35,7 @@ def stream(request: HttpRequest, story_id: int) -> HttpResponse:
             {"error": "not_found", "detail": "There is no such live story."}, status=404
         )
     head, events = opening
-    parts = [sse.encode(retry=RETRY_MS, comment="newsdesk stream")]
+    parts = [PREAMBLE.raw]
     if position == "reset" or events is None:
         reason = "invalid" if position == "reset" else ("ahead" if after > head else "behind")
         parts.append(sse.encode_json(event=kinds.RESET, data={"reason": reason}))
