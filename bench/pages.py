@@ -14,6 +14,7 @@ Run alone (no fan-out) with ``python -m bench.pages``; see ``--help``.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -105,6 +106,23 @@ def _get(
         conn.close()
 
 
+_SCRIPT_SRC = re.compile(rb'<script[^>]*\ssrc="([^"]+)"')
+
+
+def scripts_measure(port: int, page: bytes) -> dict[str, Any]:
+    """The scripts a page loads, fetched from the server: bytes as sent and gzipped."""
+    files = {}
+    for src in _SCRIPT_SRC.findall(page):
+        status, _, body, _ = _get(port, src.decode())
+        if status == 200:
+            files[src.decode()] = {"bytes": len(body), "gzip_bytes": len(gzip.compress(body, 9))}
+    return {
+        "files": files,
+        "bytes": sum(f["bytes"] for f in files.values()),
+        "gzip_bytes": sum(f["gzip_bytes"] for f in files.values()),
+    }
+
+
 def pages_run(
     newsdesk: NewsdeskTarget,
     group: Group,
@@ -130,6 +148,7 @@ def pages_run(
     result["newsdesk_headers"] = {
         k: hdrs.get(k) for k in ("etag", "cache-control", "last-modified", "x-cache", "vary")
     }
+    result["scripts"] = scripts_measure(newsdesk.port, body)
     newsdesk_pids = newsdesk.server_pids()
 
     root = Path(tempfile.mkdtemp(prefix="static-", dir=workdir))

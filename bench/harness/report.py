@@ -161,6 +161,24 @@ def report_print(results: dict[str, Any]) -> None:
         print(
             f"first GET {pages['first_get_ms']} ms, best warm GET {pages['warm_get_ms']} ms; errors/non-2xx-3xx: {bad}"
         )
+        scripts = pages.get("scripts")
+        if scripts:
+            names = ", ".join(f"{src} {f['bytes']:,}" for src, f in scripts["files"].items())
+            print(
+                f"Reader page scripts: {scripts['bytes']:,} bytes as sent, {scripts['gzip_bytes']:,}"
+                f" gzipped ({names})"
+            )
+    ready = [
+        run["info"]["ready_s"]
+        for entry in results.get("fanout", [])
+        for run in (entry.get("runs") or [entry])
+        if isinstance(run.get("info"), dict) and "ready_s" in run["info"]
+    ]
+    if ready:
+        print(
+            f"\nnewsdesk serve ready (launch to /healthz 200): median {sorted(ready)[len(ready) // 2]:.2f} s"
+            f" over {len(ready)} launches, slowest {max(ready):.2f} s"
+        )
     for error in results.get("errors", []):
         print(
             f"FAILED {error['target']} at {error['readers']:,} readers: {error['error']} (logs: {results.get('logs')})"
