@@ -142,6 +142,10 @@ SETTINGS: dict[str, Setting] = {
         "", "Secret key for the bucket, with MEDIA_S3_ACCESS_KEY_ID."
     ),
     "MEDIA_S3_PREFIX": Setting("media", "Key prefix of renditions in the bucket."),
+    "MEDIA_S3_ACL": Setting(
+        "",
+        "Canned ACL given to each rendition (public-read) for buckets that use ACLs. Unset: none; make the bucket's objects readable by a bucket policy or serve them through a CDN.",
+    ),
     # --- engagement: reactions and read counting ---
     "REACTIONS": Setting(
         "very-good:Very good,informative:Informative,sad:Sad",

@@ -226,6 +226,7 @@ if conf.get("MEDIA_S3_BUCKET").strip():
             "custom_domain": _s3_custom_domain(MEDIA_URL),
             "url_protocol": _s3_url_protocol(MEDIA_URL),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "default_acl": conf.get("MEDIA_S3_ACL").strip() or None,
         },
     }
 else:

@@ -176,7 +176,9 @@ def _clean(image: Image.Image) -> Image.Image:
     """The first frame, upright, in sRGB, as fresh pixels with no metadata attached."""
     if getattr(image, "is_animated", False):
         image.seek(0)
-    upright = ImageOps.exif_transpose(image) or image
+    upright = image
+    if image.getexif().get(0x0112, 1) != 1:
+        upright = ImageOps.exif_transpose(image) or image
     profile = upright.info.get("icc_profile")
     mode = "RGBA" if _has_alpha(upright) else "RGB"
     if profile:
@@ -185,8 +187,10 @@ def _clean(image: Image.Image) -> Image.Image:
         upright = upright.convert(mode)
     if mode == "RGBA" and upright.getextrema()[3][0] == 255:
         upright = upright.convert("RGB")  # an alpha channel nobody uses
-    # A new image from the raw pixels: no EXIF, XMP, ICC, comments or text chunks.
-    return Image.frombytes(upright.mode, upright.size, upright.tobytes())
+    # The pixels pasted into a new image: no EXIF, XMP, ICC, comments or text chunks.
+    clean = Image.new(upright.mode, upright.size)
+    clean.paste(upright)
+    return clean
 
 
 def _has_alpha(image: Image.Image) -> bool:
