@@ -45,7 +45,9 @@ def phone_photo(kind: str, width: int = 4032, height: int = 3024) -> bytes:
     )
     for n in range(12):
         cx, cy, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(80, 600)
-        mask = ((np.arange(width)[None, :] - cx) ** 2 + (np.arange(height)[:, None] - cy) ** 2) < r**2
+        mask = (
+            (np.arange(width)[None, :] - cx) ** 2 + (np.arange(height)[:, None] - cy) ** 2
+        ) < r**2
         base[mask] = rng.uniform(20, 235, 3)
     base += rng.normal(0, 9, base.shape).astype(np.float32)
     image = Image.fromarray(base.clip(0, 255).astype(np.uint8))
@@ -144,7 +146,9 @@ def photos_run(*, repeat: int = 3) -> dict[str, Any]:
 
 def photos_print(report: dict[str, Any]) -> None:
     print("Photo intake: a 12-megapixel phone photo (4032 x 3024) to 8 renditions")
-    print(f"{'photo':<6} {'way':<13} {'CPU s':>7} {'peak MiB':>9} {'above base':>11} {'out / in':>18}")
+    print(
+        f"{'photo':<6} {'way':<13} {'CPU s':>7} {'peak MiB':>9} {'above base':>11} {'out / in':>18}"
+    )
     for kind, entry in report.items():
         for way in ("newsdesk", "plain-pillow"):
             r = entry[way]
@@ -154,7 +158,9 @@ def photos_print(report: dict[str, Any]) -> None:
                 f"{r['bytes_out'] / 1e6:6.2f} / {entry['bytes_in'] / 1e6:5.2f} MB"
             )
         ratio = entry["newsdesk"]["cpu_s"] / entry["plain-pillow"]["cpu_s"]
-        print(f"{'':<6} {'ratio':<13} {ratio:7.2f}   (Newsdesk CPU / plain Pillow; lower is better)")
+        print(
+            f"{'':<6} {'ratio':<13} {ratio:7.2f}   (Newsdesk CPU / plain Pillow; lower is better)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
