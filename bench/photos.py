@@ -43,7 +43,7 @@ def phone_photo(kind: str, width: int = 4032, height: int = 3024) -> bytes:
     base = np.stack(
         [140 + 80 * x - 40 * y, 120 + 60 * y * x, 90 + 120 * (1 - y) * (0.5 + 0.5 * x)], axis=-1
     )
-    for n in range(12):
+    for _ in range(12):
         cx, cy, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(80, 600)
         mask = (
             (np.arange(width)[None, :] - cx) ** 2 + (np.arange(height)[:, None] - cy) ** 2
