@@ -260,3 +260,14 @@ def test_a_story_image_is_its_preview_and_else_the_newest_entry_photo(api, live_
     assert api.patch(f"/api/stories/{live_story.pk}", {"image": None}).json()["image"] is None
     missing = api.patch(f"/api/stories/{live_story.pk}", {"image": 999999})
     assert missing.status_code == 400
+
+
+def test_the_admin_shows_the_library_but_changes_nothing(client, editor, upload):
+    photo = upload(images.jpeg(), alt="Harbour at dusk")
+    client.force_login(editor)
+    listing = client.get("/admin/media/media/")
+    assert listing.status_code == 200
+    assert b"Harbour at dusk" in listing.content
+    assert client.get(f"/admin/media/media/{photo.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/media/media/{photo.pk}/change/", {"alt": "x"}).status_code == 403
+    assert Media.objects.get(pk=photo.pk).alt == "Harbour at dusk"
