@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -19,7 +18,7 @@ from newsdesk.api.auth import newsroom_token
 from newsdesk.api.errors import ApiError
 from newsdesk.api.schemas import MAX_ID, VERSION_MAX, ErrorOut, StrictIn
 
-from . import processing, services
+from . import processing, selectors, services
 from .models import Media
 
 router = Router(tags=["media"])
@@ -98,7 +97,7 @@ def media_json(media: Media) -> dict[str, Any]:
 
 
 def _media(media_id: int) -> Media:
-    media = Media.objects.library().filter(pk=media_id).first() if 0 < media_id < 2**63 else None
+    media = selectors.media_get(media_id=media_id)
     if media is None:
         raise ApiError(404, f"There is no photo {media_id}.")
     return media
@@ -109,24 +108,10 @@ def media_list(
     request: HttpRequest, q: str | None = None, before: Before = None, limit: Limit = 30
 ) -> dict[str, Any]:
     """The photo library, newest first; ``q`` searches alt text, caption, credit and file name."""
-    qs = Media.objects.library().order_by("-id")
-    if q:
-        words = q.split()[:8]
-        for word in words:
-            qs = qs.filter(
-                Q(alt__icontains=word)
-                | Q(caption__icontains=word)
-                | Q(credit__icontains=word)
-                | Q(filename__icontains=word)
-            )
-    if before is not None:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, cursor = selectors.media_search(q=q or "", before=before, limit=limit)
     return {
         "items": [media_json(m) for m in rows],
-        "next": str(rows[-1].pk) if more and rows else None,
+        "next": str(cursor) if cursor is not None else None,
     }
 
 
