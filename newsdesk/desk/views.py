@@ -619,7 +619,12 @@ def entry_edit(request: HttpRequest, story_id: int, entry_id: int) -> HttpRespon
         status = 400 if photos.refused else 200
         return render(request, "desk/entry_edit.html", context, status=status)
     if not form.is_valid():
-        context["error"] = "The correction was not saved."
+        context["error"] = "The correction was not saved." + (
+            " The form did not say which version of the entry you edited: reload the page "
+            "and make the change again."
+            if "version" in form.errors
+            else ""
+        )
         return render(request, "desk/entry_edit.html", context, status=400)
     data = form.cleaned_data
     if action == "preview":
