@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsdesk.embeds.services import entry_body_render
 from newsdesk.live import kinds, log
 from newsdesk.live.metrics import COUNTERS
 
@@ -333,7 +334,7 @@ def entry_publish(
         raise PermissionDenied("Only editors can pin an entry.")
     body = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX, required=True)
     title = _text(title, field="title", max_length=limits.ENTRY_TITLE_MAX)
-    html = markdown_to_html(body)
+    html = entry_body_render(body=body)
     if not html:
         raise ValidationError("The body has no visible text.", field="body")
     now = timezone.now()
@@ -371,7 +372,7 @@ def entry_correct(
     changes: dict[str, Any] = {}
     if body is not None:
         changes["body"] = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX, required=True)
-        changes["body_html"] = markdown_to_html(changes["body"])
+        changes["body_html"] = entry_body_render(body=changes["body"])
         if not changes["body_html"]:
             raise ValidationError("The body has no visible text.", field="body")
     if title is not None:
