@@ -106,6 +106,46 @@ SETTINGS: dict[str, Setting] = {
         "1000",
         "Pages each process keeps in its own memory in front of the shared cache (Redis); least recently used go first.",
     ),
+    # --- media: photos uploaded by the newsroom (newsdesk/media) ---
+    "MEDIA_ROOT": Setting(
+        "",
+        "Directory holding photo renditions when they are stored on this machine. Unset: media in the data directory.",
+    ),
+    "MEDIA_URL": Setting(
+        "/media/",
+        "Public address of the renditions: /media/ (served by newsdesk serve), or the bucket's or CDN's origin and path with S3.",
+    ),
+    "MEDIA_MAX_BYTES": Setting(
+        "26214400",
+        "Largest photo file accepted, in bytes (25 MB); larger uploads are refused (413).",
+    ),
+    "MEDIA_MAX_PIXELS": Setting(
+        "50000000",
+        "Largest photo accepted, in pixels (width x height), checked before decoding; at most 178000000.",
+    ),
+    "MEDIA_WIDTHS": Setting(
+        "480,800,1200,1600",
+        "Widths in pixels of the renditions made of each photo (never wider than the photo itself).",
+    ),
+    "MEDIA_S3_BUCKET": Setting(
+        "", "S3 bucket for renditions (an S3-compatible store). Unset: files in MEDIA_ROOT."
+    ),
+    "MEDIA_S3_ENDPOINT_URL": Setting(
+        "", "Endpoint of an S3-compatible store (https://s3.example.net). Unset: Amazon S3."
+    ),
+    "MEDIA_S3_REGION": Setting("", "Region of the S3 bucket (eu-west-1)."),
+    "MEDIA_S3_ACCESS_KEY_ID": Setting(
+        "",
+        "Access key for the bucket. Unset: boto3's own chain (AWS_ACCESS_KEY_ID, instance role...).",
+    ),
+    "MEDIA_S3_SECRET_ACCESS_KEY": Setting(
+        "", "Secret key for the bucket, with MEDIA_S3_ACCESS_KEY_ID."
+    ),
+    "MEDIA_S3_PREFIX": Setting("media", "Key prefix of renditions in the bucket."),
+    "MEDIA_S3_ACL": Setting(
+        "",
+        "Canned ACL given to each rendition (public-read) for buckets that use ACLs. Unset: none; make the bucket's objects readable by a bucket policy or serve them through a CDN.",
+    ),
     # --- engagement: reactions and read counting ---
     "REACTIONS": Setting(
         "very-good:Very good,informative:Informative,sad:Sad",

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from newsdesk.newsroom.selectors import stories_thumbnails_attach
 from newsdesk.search.selectors import MAX_PAGE, story_search
 
 
@@ -16,6 +17,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     raw_page = request.GET.get("page", "1")
     page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= MAX_PAGE else 1
     results = story_search(query=query, page=page)
+    stories_thumbnails_attach(stories=[hit.story for hit in results.hits])
     response = render(
         request,
         "pages/search.html",
