@@ -25,6 +25,11 @@ class Embed(models.Model):
     author_name = models.CharField(max_length=200, blank=True)
     author_url = models.CharField(max_length=2000, blank=True)
     text = models.TextField(blank=True)
+    # The provider's thumbnail, re-hosted through the photo pipeline (metadata stripped,
+    # renditions served by this site): the reader's page never loads it from the provider.
+    thumbnail = models.ForeignKey(
+        "media.Media", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     frame_url = models.CharField(max_length=2000, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

@@ -112,9 +112,13 @@ def _size(value: Any) -> int | None:
 
 
 def _web_url(value: Any) -> str:
+    """``value`` when it is an http(s) URL (no credentials, no spaces), else ""."""
     if not isinstance(value, str) or len(value) > providers.MAX_URL_LENGTH:
         return ""
-    return value if providers.url_parse(value) is not None else ""
+    try:
+        return outbound.url_check(value)
+    except outbound.OutboundError:
+        return ""
 
 
 class _ParagraphText(HTMLParser):

@@ -21,7 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from newsdesk import conf
-from newsdesk.newsroom.errors import PermissionDenied
+from newsdesk.media.services import media_create
+from newsdesk.media.templatetags.media import SIZES_COLUMN
+from newsdesk.newsroom.errors import NewsroomError, PermissionDenied
 from newsdesk.newsroom.permissions import can_edit_entry, can_post_in
 from newsdesk.newsroom.rendering import markdown_to_html
 
@@ -80,11 +82,26 @@ def _store(match: providers.Match, snapshot: oembed.Snapshot, current: Embed | N
         logger.info("Embed of %s failed: %s", match.url, snapshot.failure)
     try:
         with transaction.atomic():
+            fields["thumbnail"] = _thumbnail(match, snapshot.thumbnail)
             embed, _created = Embed.objects.update_or_create(url=match.url, defaults=fields)
     except IntegrityError:
         # Another publish stored the same URL in between: theirs is as good.
         embed = Embed.objects.get(url=match.url)
     return embed
+
+
+def _thumbnail(match: providers.Match, data: bytes) -> Any:
+    """The provider's thumbnail through the photo pipeline, or None when it is not a picture."""
+    if not data:
+        return None
+    try:
+        # Decorative: the card's words say what it is; out of the photo library.
+        return media_create(
+            data=data, filename=f"{match.provider.name}-thumbnail", decorative=True, library=False
+        )
+    except NewsroomError as error:
+        logger.info("Thumbnail of %s left out: %s", match.url, error.detail)
+        return None
 
 
 def embeds_resolve(*, urls: Sequence[str], force: bool = False) -> dict[str, Embed]:
@@ -99,7 +116,9 @@ def embeds_resolve(*, urls: Sequence[str], force: bool = False) -> dict[str, Emb
         match = providers.provider_match(url, mastodon_hosts=settings.mastodon_hosts)
         if match is not None:
             matches[match.url] = match
-    stored = {e.url: e for e in Embed.objects.filter(url__in=list(matches))}
+    stored = {
+        e.url: e for e in Embed.objects.filter(url__in=list(matches)).select_related("thumbnail")
+    }
     now = timezone.now()
     wanted = [m for url, m in matches.items() if force or _stale(stored.get(url), now)]
     snapshots = oembed.snapshots_take(
@@ -142,7 +161,13 @@ def embed_card(*, embed: Embed) -> str:
     if not providers.frame_allowed(frame, mastodon_hosts=hosts):
         frame = ""
     title = embed.title or match.title
+    sizes = {
+        "post": "(min-width: 36rem) 34rem, calc(100vw - 2rem)",
+        "audio": "(min-width: 36rem) 34rem, calc(100vw - 2rem)",
+    }.get(match.kind, "(min-width: 22rem) 20rem, calc(100vw - 2rem)" if box.tall else SIZES_COLUMN)
     context.update(
+        thumbnail=embed.thumbnail,
+        sizes=sizes,
         failed=False,
         provider=match.provider.name,
         label=match.provider.label,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 
 from conftest import Server, start_server
 from newsdesk.live.tests.conftest import WAIT, api_publish
+from newsdesk.media.tests import images
 
-from .standin import StandIn, json_route
+from .standin import StandIn, body_route, json_route
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -29,13 +33,27 @@ ANSWER = {
 
 @pytest.fixture
 def embed_server(oembed_standin: StandIn, transactional_db: Any) -> Iterator[Server]:
-    """A server process whose providers' oEmbed endpoints are the stand-in's."""
-    oembed_standin.routes["/oembed"] = json_route(ANSWER)
+    """A server process whose providers' oEmbed endpoints (and thumbnails) are the stand-in's."""
+    oembed_standin.routes["/thumb.jpg"] = body_route(images.jpeg(480, 360), "image/jpeg")
+    thumbnail = f"{oembed_standin.url}/thumb.jpg"
+    oembed_standin.routes["/oembed"] = json_route({**ANSWER, "thumbnail_url": thumbnail})
     server = start_server()
     try:
         yield server
     finally:
         server.stop()
+
+
+def _media_file(route: Any) -> None:
+    # The page's /media/ requests are answered here from the media root this test's processes
+    # share (one data directory), whichever of them wrote the thumbnail: serving renditions is
+    # the edge's part (docs/media.md) and is tested there.
+    name = urlsplit(route.request.url).path.removeprefix(settings.MEDIA_URL)
+    path = Path(default_storage.path(name))
+    if path.is_file():
+        route.fulfill(path=path, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    else:
+        route.fulfill(status=404)
 
 
 def hermetic(page: Any, server: Server) -> list[str]:
@@ -46,6 +64,7 @@ def hermetic(page: Any, server: Server) -> list[str]:
         lambda url: not url.startswith(server.url),
         lambda route: route.abort("internetdisconnected"),
     )
+    page.route(f"{server.url}{settings.MEDIA_URL}**", _media_file)
     page.set_default_timeout(WAIT * 1000)
     return requests
 
@@ -66,6 +85,13 @@ def test_cards_ask_the_provider_for_nothing_until_the_reader_clicks(
 
     assert off_site(requests, embed_server) == []
     assert page.locator("iframe").count() == 0
+    # The thumbnails came, from this site.
+    thumbnails = page.locator(".embed-card__thumb img")
+    assert thumbnails.count() == 2  # the video's and the post's
+    assert all(
+        src.startswith("/media/")
+        for src in thumbnails.evaluate_all("l => l.map(i => i.getAttribute('src'))")
+    )
     resources = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert resources and all(url.startswith(embed_server.url) for url in resources)
 
@@ -114,6 +140,14 @@ def test_always_load_from_a_provider_is_remembered_in_this_browser(
     assert page.evaluate("localStorage.getItem('newsdesk:embeds:always')") == "[]"
 
 
+# Resolves once fonts are ready and every image has loaded (or failed).
+IMAGES_LOADED = """async () => {
+  await document.fonts.ready;
+  await Promise.all([...document.images].map(i => i.loading === 'lazy' && !i.complete
+    ? (i.loading = 'eager', i.decode().catch(() => 0)) : i.decode().catch(() => 0)));
+}"""
+
+
 def page_box(locator: Any) -> list[float]:
     """Where an element is on the page (not the viewport): left, top, width, height."""
     return locator.evaluate(
@@ -129,6 +163,7 @@ RECORD_SHIFTS = """
 window.__shifts = [];
 new PerformanceObserver(list => {
   for (const entry of list.getEntries()) for (const source of entry.sources) {
+    if (entry.hadRecentInput) continue;  // the reader's own click
     const parent = source.node && source.node.parentElement;
     if (parent && parent.closest('[data-entries], [data-pinned]'))
       window.__shifts.push([entry.value, parent.className]);
@@ -148,6 +183,7 @@ def test_a_page_with_embeds_does_not_shift_as_it_loads_and_the_frame_takes_the_c
     page.goto(embed_server.url + live_story.get_absolute_url())
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(".embed-card--video .embed-card__always")
+    page.evaluate(IMAGES_LOADED)
 
     assert page.evaluate("window.__shifts") == []
 
@@ -166,6 +202,8 @@ def test_a_page_with_embeds_does_not_shift_as_it_loads_and_the_frame_takes_the_c
         assert frame.evaluate("f => [f.offsetWidth, f.offsetHeight]") == box.evaluate(
             "b => [b.clientWidth, b.clientHeight]"
         ), kind
+    page.evaluate(IMAGES_LOADED)
+    assert page.evaluate("window.__shifts") == []
 
 
 def test_an_entry_with_an_embed_arriving_live_keeps_its_box_while_it_settles(
@@ -203,11 +241,9 @@ def test_an_entry_with_an_embed_arriving_live_keeps_its_box_while_it_settles(
     entry = api_publish(embed_server.url, token, live_story.pk, f"Just in:\n\n{VIDEO}")
 
     card = page.wait_for_selector(f"#entry-{entry['id']} .embed-card .embed-card__always")
-    page.evaluate(
-        """async () => {
-          await document.fonts.ready;
-          await Promise.all([...document.images].map(i => i.complete ? 0 : i.decode().catch(() => 0)));
-        }"""
+    page.evaluate(IMAGES_LOADED)
+    assert page.locator(f"#entry-{entry['id']} .embed-card__thumb img").evaluate(
+        "i => i.complete && i.naturalWidth > 0"
     )
     [arrival] = page.evaluate("window.__arrivals")
     assert arrival["id"] == f"entry-{entry['id']}" and not arrival["decorated"]

@@ -11,11 +11,19 @@ import pytest
 from newsdesk.embeds import services
 from newsdesk.embeds.models import Embed
 from newsdesk.live.models import StoryEvent
+from newsdesk.media.models import Media
+from newsdesk.media.tests import images
 from newsdesk.newsroom.errors import PermissionDenied
 
 from .standin import StandIn, body_route, chunked_route, json_route, slow_route
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(media_root: Any) -> None:
+    """Thumbnails go to this test's own directory."""
+
 
 VIDEO = "https://youtu.be/dQw4w9WgXcQ"
 VIDEO_KEY = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
@@ -305,3 +313,55 @@ def test_try_again_needs_a_journalist_on_the_story(
 
     with pytest.raises(PermissionDenied):
         services.embed_retry(embed=embed, story=live_story, actor=outsider)
+
+
+def test_the_thumbnail_is_rehosted_through_the_photo_pipeline(
+    oembed_standin: StandIn, live_story: Any, publish: Any
+) -> None:
+    oembed_standin.routes["/thumb.jpg"] = body_route(images.jpeg(480, 360), "image/jpeg")
+    oembed_standin.routes["/oembed"] = json_route(
+        {**GOOD_VIDEO, "thumbnail_url": f"{oembed_standin.url}/thumb.jpg"}
+    )
+
+    entry = publish(live_story, VIDEO)
+
+    thumbnail = Embed.objects.get().thumbnail
+    assert thumbnail is not None and thumbnail.kind == Media.Kind.THUMBNAIL
+    assert (thumbnail.width, thumbnail.height, thumbnail.decorative) == (480, 360, True)
+    assert not Media.objects.library().exists()  # not in the newsroom's photo library
+    [card] = cards(entry.body_html)
+    # (//img: lxml's HTML parser does not know <source> is empty and nests the <img> in it.)
+    [img] = card.xpath(".//picture[@class='embed-card__thumb']//img")
+    assert img.get("src").startswith("/media/") and img.get("alt") == ""
+    assert (img.get("width"), img.get("height")) == ("480", "360")
+    assert oembed_standin.paths() == ["/oembed", "/thumb.jpg"]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        body_route(b"<html>not a picture</html>", "image/jpeg"),
+        body_route(
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
+        body_route(images.jpeg(480, 360)[:600], "image/jpeg"),
+        body_route(images.jpeg(480, 360), "text/html"),
+        json_route({}, status=404),
+        chunked_route(20_000_000, "image/jpeg"),
+    ],
+)
+def test_a_thumbnail_that_is_not_a_usable_picture_is_left_out(
+    oembed_standin: StandIn, live_story: Any, publish: Any, route: Any
+) -> None:
+    oembed_standin.routes["/thumb.jpg"] = route
+    oembed_standin.routes["/oembed"] = json_route(
+        {**GOOD_VIDEO, "thumbnail_url": f"{oembed_standin.url}/thumb.jpg"}
+    )
+
+    entry = publish(live_story, VIDEO)
+
+    [card] = cards(entry.body_html)
+    assert card.get("data-embed-status") == "ok" and card.xpath(".//picture") == []
+    assert Embed.objects.get().thumbnail is None
+    assert not Media.objects.exists()
