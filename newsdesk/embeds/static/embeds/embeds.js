@@ -73,14 +73,15 @@
       return;
     }
     var actions = card.querySelector("[data-embed-actions]");
-    if (!actions) return;
+    if (!actions || !actions.parentNode) return;
     var label = document.createElement("label");
     label.className = "embed-card__always";
     var box = document.createElement("input");
     box.type = "checkbox";
     box.dataset.embedAlways = "";
     label.append(box, " Always load from " + card.dataset.embedLabel);
-    actions.appendChild(label);
+    // Into the strip the face keeps free at its foot (embeds.css): nothing moves.
+    actions.parentNode.appendChild(label);
   }
 
   function scan(root) {
