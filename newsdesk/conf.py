@@ -209,6 +209,28 @@ SETTINGS: dict[str, Setting] = {
     "HISTORY_DAYS": Setting(
         "30", "Days a reader's reading history is kept for Recommended for you."
     ),
+    # --- embeds: videos, social posts and maps in entries (newsdesk/embeds) ---
+    "EMBED_MASTODON_HOSTS": Setting(
+        "mastodon.social,mastodon.online,mstdn.social,mas.to,mastodon.world,hachyderm.io,fosstodon.org,journa.host",
+        "Comma-separated Mastodon servers whose posts become embeds; their frames are allowed by the Content-Security-Policy.",
+    ),
+    "EMBED_BUDGET_SECONDS": Setting(
+        "4",
+        "Longest publishing an entry waits for its embeds' providers (all of them together); what is not back by then becomes a plain link card.",
+    ),
+    "OEMBED_TIMEOUT_SECONDS": Setting(
+        "3", "Longest one request to a provider (oEmbed data or a thumbnail) may take."
+    ),
+    "OEMBED_MAX_BYTES": Setting(
+        "262144", "Largest oEmbed answer read from a provider; a bigger one makes a link card."
+    ),
+    "EMBED_THUMBNAIL_MAX_BYTES": Setting(
+        "5000000", "Largest thumbnail taken from a provider; a bigger one is left out of the card."
+    ),
+    "OEMBED_ENDPOINTS": Setting(
+        "",
+        "Replacement oEmbed endpoints as comma-separated provider=URL pairs (youtube=https://oembed.internal/youtube; * for every provider). The operator vouches for them: they may be on a private address, and so may thumbnails on the same origin.",
+    ),
 }
 
 

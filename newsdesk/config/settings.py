@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from newsdesk import conf
 from newsdesk.config.logging import logging_config
+from newsdesk.embeds.providers import frame_origins, mastodon_hosts_parse
 
 
 def _env(name: str, default: str = "") -> str:
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "newsdesk.engagement",
     "newsdesk.discovery",
     "newsdesk.api",
+    "newsdesk.embeds",
     # Serves the API docs page (Swagger UI) from bundled files, not a CDN.
     "ninja",
     "newsdesk.search",
@@ -285,9 +287,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _embed_frame_origins() -> list[str]:
+    try:
+        hosts = mastodon_hosts_parse(conf.get("EMBED_MASTODON_HOSTS"))
+    except ValueError:
+        # The system check newsdesk.E201 reports it; meanwhile no Mastodon frame.
+        hosts = frozenset()
+    return frame_origins(mastodon_hosts=hosts)
+
+
 # A strict policy: scripts and styles only from this site's static files (script
-# elements may also carry the request's nonce); nothing may frame a page except
-# the embed view, which replaces frame-ancestors (newsdesk/pages/embed.py).
+# elements may also carry the request's nonce); frames only from the embed
+# providers (newsdesk/embeds/providers.py), loaded when a reader asks for one;
+# nothing may frame a page except the embed view, which replaces
+# frame-ancestors (newsdesk/pages/embed.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -296,6 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "https:"],
         "connect-src": [SELF],
         "font-src": [SELF],
+        "frame-src": _embed_frame_origins(),
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from newsdesk.embeds.selectors import embeds_failed_attach
+from newsdesk.embeds.services import entry_body_render
 from newsdesk.media import processing
 from newsdesk.media import services as media_services
 from newsdesk.media.errors import TooLarge, Unsupported
@@ -45,7 +47,6 @@ from newsdesk.newsroom.permissions import (
     is_editor,
     journalist_of,
 )
-from newsdesk.newsroom.rendering import markdown_to_html
 
 from .forms import (
     AssignForm,
@@ -216,6 +217,7 @@ def entry_rights(user: Any, story: Story, entries: list[Entry]) -> None:
     for entry in entries:
         entry.desk_can_edit = editor or (may_post and entry.author_id == user.pk)
         entry.desk_can_pin = can_pin(user, entry)
+    embeds_failed_attach(entries=entries)
 
 
 def entry_row_html(request: HttpRequest, story: Story, entry: Entry) -> str:
@@ -509,7 +511,7 @@ def entry_publish(request: HttpRequest, story_id: int) -> HttpResponse:
             request,
             story,
             entry_form=form,
-            preview_html=markdown_to_html(data["body"]),
+            preview_html=entry_body_render(body=data["body"]),
             photos=photos,
         )
     if photos.refused:
@@ -564,7 +566,7 @@ def entry_preview(request: HttpRequest, story_id: int) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    return HttpResponse(markdown_to_html(body), content_type="text/html; charset=utf-8")
+    return HttpResponse(entry_body_render(body=body), content_type="text/html; charset=utf-8")
 
 
 @journalist_required
@@ -628,7 +630,7 @@ def entry_edit(request: HttpRequest, story_id: int, entry_id: int) -> HttpRespon
         return render(request, "desk/entry_edit.html", context, status=400)
     data = form.cleaned_data
     if action == "preview":
-        context["preview_html"] = markdown_to_html(data["body"])
+        context["preview_html"] = entry_body_render(body=data["body"])
         return render(request, "desk/entry_edit.html", context)
     if photos.refused:
         context["error"] = photos_refused(photos) + " The correction was not saved."

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsdesk.embeds.services import entry_body_render
 from newsdesk.live import kinds, log
 from newsdesk.live.metrics import COUNTERS
 from newsdesk.media import limits as media_limits
@@ -423,7 +424,7 @@ def entry_publish(
     photos = _media_list(media) if media else []
     body = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX, required=not photos)
     title = _text(title, field="title", max_length=limits.ENTRY_TITLE_MAX)
-    html = markdown_to_html(body) if body else ""
+    html = entry_body_render(body=body) if body else ""
     if not html and not photos:
         raise ValidationError("The body has no visible text.", field="body")
     now = timezone.now()
@@ -464,7 +465,7 @@ def entry_correct(
     photos = _media_list(media) if media is not None else None
     if body is not None:
         changes["body"] = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX)
-        changes["body_html"] = markdown_to_html(changes["body"]) if changes["body"] else ""
+        changes["body_html"] = entry_body_render(body=changes["body"]) if changes["body"] else ""
     if title is not None:
         changes["title"] = _text(title, field="title", max_length=limits.ENTRY_TITLE_MAX)
     if key_event is not None:
