@@ -77,8 +77,13 @@ SETTINGS: dict[str, Setting] = {
     "LOG_POLL_SECONDS": Setting(
         "2", "Seconds between checks of the event log for events the broker lost."
     ),
-    "STREAM_BUFFER": Setting(
-        "64", "Events a stream connection may have waiting before it is dropped as too slow."
+    "STREAM_BUFFER_BYTES": Setting(
+        "262144",
+        "Bytes that may wait in the server for one stream reader, live or replaying, before it is dropped as too slow (it reconnects and resumes from the log).",
+    ),
+    "STREAM_STALL_SECONDS": Setting(
+        "30",
+        "Seconds a stream reader's connection may stay full (nothing read) before it is dropped as too slow.",
     ),
     "ENTRIES_PER_PAGE": Setting("20", "Live entries on one page of a story."),
     # --- the page cache in front of Django (newsdesk/pages/edgecache.py) ---

@@ -34,11 +34,15 @@ body); ``If-None-Match`` is answered ``304``. ``Cache-Control: public,
 max-age=0, s-maxage=N, stale-while-revalidate=M`` lets a CDN hold the page
 briefly; browsers revalidate every time. ``X-Cache`` says ``hit`` or ``miss``.
 
-The hit path costs no Django, no thread hop and no header encoding: from
-this middleware (under uvicorn's httptools protocol) the response is one
-``transport.write`` of pre-encoded bytes; earlier still, :class:`PageProtocol`
-answers from uvicorn's parser callbacks without building an ASGI request at
-all, with ``sendfile`` from the page's memory file (docs/page-cache.md).
+The hit path costs no Django, no thread hop and no header encoding. Under
+``newsdesk serve`` :meth:`PageCache.early` answers a hit from the request
+head, before any ASGI request exists, with ``sendfile`` from the page's
+memory file (``newsdesk/config/uvicorn_compat.py`` does the sending); under
+any other ASGI server the middleware sends the stored headers and body as two
+ASGI messages (docs/page-cache.md).
+
+The process's runtime (``newsdesk/config/runtime.py``) owns the cache and
+hands it the hub whose story heads say when a story page went stale.
 """
 
 from __future__ import annotations
@@ -56,10 +60,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from newsdesk import conf
-from newsdesk.live.hub import db_call, hub_current
+from newsdesk.config.uvicorn_compat import EarlyAnswer, EarlyRequest
+from newsdesk.live.hub import Hub, db_call
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +82,8 @@ _DROPPED_RESPONSE_HEADERS = frozenset(
     {_MARK, b"content-length", b"etag", b"cache-control", b"x-cache", b"date", b"server"}
 )
 _HIT = b"x-cache: hit\r\n"
+_OK = b"HTTP/1.1 200 OK\r\n"
+_NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\n"
 _MEMFD = hasattr(os, "memfd_create") and hasattr(os, "sendfile") and hasattr(socket, "MSG_MORE")
 
 
@@ -222,18 +228,19 @@ class Page:
         return self.tail[self.split :]
 
     def wire(
-        self, *, server: ServerLines, head_only: bool, not_modified: bool, close: bool
+        self, *, server_lines: bytes, head_only: bool, not_modified: bool, close: bool
     ) -> bytes:
-        """The whole HTTP/1.1 response."""
+        """The whole HTTP/1.1 response; ``server_lines`` are the server's date and name."""
         if not_modified:
             ending = b"connection: close\r\n\r\n" if close else b"\r\n"
-            return server.not_modified + self.head_304 + ending
+            return _NOT_MODIFIED + server_lines + self.head_304 + ending
+        ok = _OK + server_lines
         if close:
-            head = server.ok + self.tail[: self.split - 2] + b"connection: close\r\n\r\n"
+            head = ok + self.tail[: self.split - 2] + b"connection: close\r\n\r\n"
             return head if head_only else head + self.body
         if head_only:
-            return server.ok + self.tail[: self.split]
-        return server.ok + self.tail
+            return ok + self.tail[: self.split]
+        return ok + self.tail
 
     def file(self) -> int | None:
         """A memory file holding ``tail``, for ``sendfile``; None where there is none (not Linux)."""
@@ -282,42 +289,22 @@ class Page:
 _REVALIDATION_HEADERS = frozenset({b"etag", b"cache-control", b"vary"})
 
 
-class ServerLines:
-    """Status lines with uvicorn's date and server headers, encoded once a second.
-
-    uvicorn replaces its default-headers list when the date changes, so the
-    list's identity says when to encode again.
-    """
-
-    __slots__ = ("source", "ok", "not_modified")
-
-    def __init__(self) -> None:
-        self.source: Any = None
-        self.ok = b""
-        self.not_modified = b""
-
-    def current(self, default_headers: list[tuple[bytes, bytes]]) -> ServerLines:
-        if default_headers is not self.source:
-            self.source = default_headers
-            lines = b"".join(b"%s: %s\r\n" % pair for pair in default_headers)
-            self.ok = b"HTTP/1.1 200 OK\r\n" + lines
-            self.not_modified = b"HTTP/1.1 304 Not Modified\r\n" + lines
-        return self
-
-
 # --- the cache ------------------------------------------------------------------------
 
 
 class PageCache:
     """ASGI middleware: cached reader pages before Django; renders stored on the way out.
 
-    Its settings are read when it is built (once per process, in ``asgi.py``).
+    Its settings are read when it is built (once per process, by the runtime).
+    ``hub`` is the process's running hub; without one, story pages are never
+    served from the cache (nothing would tell this process of a change).
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, hub: Hub | None = None) -> None:
         from django.conf import settings
 
         self.app = app
+        self.hub = hub
         self.enabled = conf.get("PAGE_CACHE").strip().lower() in {"1", "true", "yes", "on"}
         self.site_url = conf.get("SITE_URL").strip().rstrip("/")
         self.poll_seconds = conf.get_float("LOG_POLL_SECONDS")
@@ -331,7 +318,6 @@ class PageCache:
         # hub's heads (what the broker brought) are the other half.
         self.heads: dict[int, int] = {}
         self.inflight: dict[str, asyncio.Future[Page | None]] = {}
-        self.server_lines = ServerLines()
         self.raw_keys: dict[tuple[str, bytes, bytes, bytes | None], str | None] = {}
         self._polled = time.monotonic()
         self._polling: asyncio.Task[None] | None = None
@@ -370,8 +356,8 @@ class PageCache:
         story_id = page.story_id
         if story_id is None:
             return True
-        hub = hub_current()
-        if hub is None:
+        hub = self.hub
+        if hub is None or hub.closing:
             return False  # no broker feed: nothing would tell this process of a change
         known = self.heads.get(story_id)
         if known is None or page.seq < known:
@@ -396,7 +382,31 @@ class PageCache:
         if seq > self.heads.get(story_id, -1):
             self.heads[story_id] = seq
 
-    # --- the hit path, without an ASGI request (PageProtocol) -------------------------
+    # --- the hit path, without an ASGI request (newsdesk serve) -----------------------
+
+    def early(self, request: EarlyRequest) -> EarlyAnswer | None:
+        """The whole response to a request head for a fresh cached page, or None."""
+        found = self.find(scheme=request.scheme, target=request.target, headers=request.headers)
+        if found is None:
+            return None
+        page, seen = found
+        not_modified = _etag_matches(seen.if_none_match, page.etag)
+        head_only = request.method == b"HEAD"
+        if not (not_modified or head_only) and request.keep_alive:
+            fd = page.file()
+            return EarlyAnswer(
+                head=_OK + request.server_lines,
+                body=page.tail,
+                fd=fd,
+                length=len(page.tail) if fd is not None else 0,
+            )
+        data = page.wire(
+            server_lines=request.server_lines,
+            head_only=head_only,
+            not_modified=not_modified,
+            close=not request.keep_alive,
+        )
+        return EarlyAnswer(head=data)
 
     def find(
         self, *, scheme: str, target: bytes, headers: list[tuple[bytes, bytes]]
@@ -523,18 +533,6 @@ class PageCache:
     ) -> None:
         not_modified = _etag_matches(request.if_none_match, page.etag)
         head_only = scope["method"] == "HEAD"
-        cycle = getattr(send, "__self__", None)
-        if not miss and type(cycle) is RequestResponseCycle and _writable(cycle):
-            # uvicorn's httptools cycle: one write of ready bytes instead of two
-            # ASGI messages whose headers uvicorn would check and encode again.
-            data = page.wire(
-                server=self.server_lines.current(cycle.default_headers),
-                head_only=head_only,
-                not_modified=not_modified,
-                close=not cycle.keep_alive,
-            )
-            _write_whole_response(cycle, data)
-            return
         if not_modified:
             headers = [p for p in page.headers if p[0] in _REVALIDATION_HEADERS]
             status, body = 304, b""
@@ -627,21 +625,6 @@ _SENT = object()  # _fill answered the request itself
 
 def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
-
-
-def _writable(cycle: Any) -> bool:
-    return not (cycle.response_started or cycle.disconnected or cycle.flow.write_paused)
-
-
-def _write_whole_response(cycle: Any, data: bytes) -> None:
-    """Do for a whole response what uvicorn's ``send`` does for its two messages."""
-    cycle.response_started = True
-    cycle.response_complete = True
-    cycle.transport.write(data)
-    cycle.message_event.set()
-    if not cycle.keep_alive:
-        cycle.transport.close()
-    cycle.on_response()
 
 
 # --- responses from Django ---------------------------------------------------------------
@@ -758,130 +741,3 @@ def _storable(status: int, headers: list[tuple[bytes, bytes]]) -> bool:
         ):
             return False
     return True
-
-
-# --- uvicorn ------------------------------------------------------------------------------
-
-
-def page_cache_of(app: Any) -> PageCache | None:
-    """The PageCache inside an ASGI application wrapped by middleware (``.app`` chains)."""
-    for _ in range(10):
-        if isinstance(app, PageCache):
-            return app
-        app = getattr(app, "app", None)
-        if app is None:
-            return None
-    return None
-
-
-class PageProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, answering fresh cached pages from its parser callbacks.
-
-    A hit never becomes an ASGI request: no scope, no task, no cycle. As soon
-    as the request head is parsed, the status and date lines go out with
-    ``MSG_MORE`` and the rest of the response with ``sendfile`` from the
-    page's memory file, so the kernel copies the page from its own memory
-    (as nginx does with a static file) instead of from Python's. Anything
-    else (a miss, a body, a pipelined request behind a running one) goes on
-    exactly as in uvicorn.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pages = page_cache_of(self.app)
-        self.answered = False
-        self.sock: socket.socket | None = None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-        super().connection_lost(exc)
-
-    def on_message_begin(self) -> None:
-        self.answered = False
-        super().on_message_begin()
-
-    def on_headers_complete(self) -> None:
-        # A keep-alive timer armed by an earlier answer must not close this request.
-        self._unset_keepalive_if_required()
-        pages = self.pages
-        if (
-            pages is not None
-            and (self.cycle is None or self.cycle.response_complete)
-            and not self.pipeline
-            and not self.flow.write_paused
-            and not self.parser.should_upgrade()
-        ):
-            method = self.parser.get_method()
-            if method in (b"GET", b"HEAD"):
-                found = pages.find(scheme=self.scheme, target=self.url, headers=self.headers)
-                if found is not None:
-                    self.answered = True
-                    self._answer(method, *found)
-                    return
-        super().on_headers_complete()
-
-    def _answer(self, method: bytes, page: Page, request: Request) -> None:
-        keep_alive = self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
-        server = self.pages.server_lines.current(self.server_state.default_headers)  # type: ignore[union-attr]
-        not_modified = _etag_matches(request.if_none_match, page.etag)
-        if not (
-            method == b"GET"
-            and keep_alive
-            and not not_modified
-            and self._send_file(page, server.ok)
-        ):
-            self.transport.write(
-                page.wire(
-                    server=server,
-                    head_only=method == b"HEAD",
-                    not_modified=not_modified,
-                    close=not keep_alive,
-                )
-            )
-        if keep_alive:
-            self.on_response_complete()
-        else:
-            self.server_state.total_requests += 1
-            self.transport.close()
-
-    def _send_file(self, page: Page, start: bytes) -> bool:
-        """Send ``start`` and the page's file straight to the socket; False when it cannot."""
-        transport = self.transport
-        if self.scheme != "http" or transport.get_write_buffer_size():
-            return False  # TLS, or bytes already waiting in the transport: keep the order
-        sock = self.sock
-        if sock is None:
-            raw = transport.get_extra_info("socket")
-            if raw is None or raw.family not in (socket.AF_INET, socket.AF_INET6):
-                return False
-            # A duplicate descriptor: closing it never closes the connection's own.
-            sock = self.sock = socket.fromfd(raw.fileno(), raw.family, socket.SOCK_STREAM)
-        fd = page.file()
-        if fd is None:
-            return False
-        size = len(page.tail)
-        try:
-            sent = sock.send(start, socket.MSG_MORE)
-            if sent < len(start):
-                transport.write(start[sent:] + page.tail)
-                return True
-            try:
-                sent = os.sendfile(sock.fileno(), fd, 0, size)
-            except BlockingIOError:
-                sent = 0
-        except OSError:
-            transport.abort()  # the client went away; uvicorn cleans up as for any lost connection
-            return True
-        if sent < size:
-            transport.write(page.tail[sent:])  # the socket is full: the rest waits in the transport
-        return True
-
-    def on_body(self, body: bytes) -> None:
-        if not self.answered:
-            super().on_body(body)
-
-    def on_message_complete(self) -> None:
-        if not self.answered:
-            super().on_message_complete()

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import run_coroutine
-from newsdesk.live.hub import Hub, hub_install, hub_uninstall
+from newsdesk.live.hub import Hub
 from newsdesk.pages.edgecache import MARK, PageCache
 
 PAGE = b"<!doctype html><title>Live</title><script nonce=%s>1</script>"
@@ -125,13 +125,8 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def hub() -> Iterator[Hub]:
-    """This process's hub, as a running server has it: the cache reads its story heads."""
-    running = Hub(poll_seconds=3600, heartbeat_seconds=3600)
-    hub_install(running)
-    try:
-        yield running
-    finally:
-        hub_uninstall(running)
+    """The process's hub, as a running server's runtime hands it to the cache."""
+    yield Hub(poll_seconds=3600, heartbeat_seconds=3600)
 
 
 def run(coroutine: Any) -> Any:
@@ -206,7 +201,7 @@ def test_head_is_answered_from_the_get_render_without_a_body() -> None:
 
 def test_a_story_page_is_rendered_again_once_the_hub_hears_a_later_event(hub: Hub) -> None:
     views = Views(page_for(story=7, seq=5))
-    cache = PageCache(views)
+    cache = PageCache(views, hub=hub)
 
     async def scenario() -> list[Answer]:
         answers = [await call(cache, "/world/live/"), await call(cache, "/world/live/")]
