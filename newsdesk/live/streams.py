@@ -300,15 +300,17 @@ def _current_task() -> asyncio.Task[Any] | None:
 class AsgiStream(Stream):
     """A stream through the ASGI ``send`` of its request: a queue drained by :meth:`run`.
 
-    Bytes count as waiting until ``send`` returned for them; the queue pauses
-    above ``HIGH_WATER`` bytes and resumes below ``LOW_WATER``, as a transport
-    does.
+    The queue pauses above ``HIGH_WATER`` bytes and resumes below
+    ``LOW_WATER``, as a transport does. Its bytes count against the reader's
+    buffer limit only while the server holds a ``send`` back (its own buffer
+    for the connection is full): a burst of events queued between two turns of
+    the drain is not a slow reader.
     """
 
     HIGH_WATER = 64 * 1024
     LOW_WATER = 16 * 1024
 
-    __slots__ = ("_asgi_send", "_queue", "_queued", "_wake", "_ended", "_pump")
+    __slots__ = ("_asgi_send", "_queue", "_queued", "_wake", "_ended", "_pump", "_held")
 
     def __init__(self, hub: Hub, limits: StreamLimits, send: Any) -> None:
         super().__init__(hub, limits)
@@ -318,6 +320,7 @@ class AsgiStream(Stream):
         self._wake = asyncio.Event()
         self._ended = False
         self._pump: asyncio.Task[None] | None = None
+        self._held = False  # inside a send the server has not returned from
 
     def _push(self, message: dict[str, Any]) -> None:
         self._queue.append(message)
@@ -345,7 +348,7 @@ class AsgiStream(Stream):
         self._push({"type": "http.response.body", "body": frame.raw, "more_body": True})
 
     def _buffered(self) -> int:
-        return self._queued
+        return self._queued if self._held else 0
 
     def _end(self, *, clean: bool) -> None:
         if not clean:
@@ -386,7 +389,11 @@ class AsgiStream(Stream):
             self._wake.clear()
             while self._queue:
                 message = self._queue[0]
-                await self._asgi_send(message)
+                self._held = True
+                try:
+                    await self._asgi_send(message)
+                finally:
+                    self._held = False
                 self._queue.popleft()
                 self._queued -= len(message.get("body", b""))
                 if self.paused and self._queued <= self.LOW_WATER:
