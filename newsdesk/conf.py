@@ -85,6 +85,10 @@ SETTINGS: dict[str, Setting] = {
         "30",
         "Seconds a stream reader's connection may stay full (nothing read) before it is dropped as too slow.",
     ),
+    "HEADER_TIMEOUT_SECONDS": Setting(
+        "10",
+        "Seconds a client has to send a whole request head, from its first byte; slower connections are closed.",
+    ),
     "ENTRIES_PER_PAGE": Setting("20", "Live entries on one page of a story."),
     # --- the page cache in front of Django (newsdesk/pages/edgecache.py) ---
     "PAGE_CACHE": Setting(

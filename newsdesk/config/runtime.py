@@ -72,6 +72,7 @@ class Runtime:
 
     def __init__(self, *, app: Any) -> None:
         self.limits = StreamLimits.from_settings()
+        self.header_timeout = conf.get_float("HEADER_TIMEOUT_SECONDS")
         self.hub = Hub(
             poll_seconds=conf.get_float("LOG_POLL_SECONDS"),
             heartbeat_seconds=conf.get_float("HEARTBEAT_SECONDS"),

@@ -26,6 +26,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 # lifespan state (newsdesk/config/runtime.py); uvicorn hands that state to
 # every protocol it builds.
 RUNTIME_KEY = "newsdesk.runtime"
+HEADER_TIMEOUT = 10.0  # seconds, without a runtime (NEWSDESK_HEADER_TIMEOUT_SECONDS)
 
 # What this module calls or reads on uvicorn's objects.
 PROTOCOL_METHODS = (
@@ -146,7 +147,15 @@ class EarlyProtocol(HttpToolsProtocol):
     ``sendfile``, so the kernel copies it from its own memory, as nginx
     does. Anything else (a miss, a body, a pipelined request behind a
     running one, an upgrade) goes on exactly as in uvicorn.
+
+    Every request head must arrive within ``NEWSDESK_HEADER_TIMEOUT_SECONDS``
+    of its first byte (the first request's, of the connection's opening:
+    ``head_deadline``, set by the listener), or the connection is closed:
+    uvicorn's keep-alive timer stops at a request's first byte and nothing
+    else limits a head sent a line at a time.
     """
+
+    head_deadline: float | None = None  # loop time by which the next head must be complete
 
     def __init__(
         self,
@@ -158,20 +167,52 @@ class EarlyProtocol(HttpToolsProtocol):
         super().__init__(config, server_state, app_state, _loop)
         runtime = runtime_of(app_state)
         self.responder: EarlyResponder | None = runtime.early if runtime is not None else None
+        self.header_timeout = runtime.header_timeout if runtime is not None else HEADER_TIMEOUT
+        self.head_timer: asyncio.TimerHandle | None = None
         self.answered = False
         self.sock: socket.socket | None = None
 
+    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if self.head_deadline is None:
+            self.head_deadline = self.loop.time() + self.header_timeout
+
     def connection_lost(self, exc: Exception | None) -> None:
+        self._head_timer_stop()
         if self.sock is not None:
             self.sock.close()
             self.sock = None
         super().connection_lost(exc)
 
+    def data_received(self, data: bytes) -> None:
+        if self.head_timer is None and self.head_deadline is not None:
+            self._head_timer_start()  # the first bytes of the connection's first request
+        super().data_received(data)
+
     def on_message_begin(self) -> None:
         self.answered = False
+        if self.head_timer is None:
+            self._head_timer_start()
         super().on_message_begin()
 
+    def _head_timer_start(self) -> None:
+        deadline, self.head_deadline = self.head_deadline, None
+        if deadline is None:
+            deadline = self.loop.time() + self.header_timeout
+        self.head_timer = self.loop.call_at(deadline, self._head_timed_out)
+
+    def _head_timer_stop(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self.head_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
     def on_headers_complete(self) -> None:
+        self._head_timer_stop()
         # A keep-alive timer armed by an earlier answer must not close this request.
         self._unset_keepalive_if_required()
         responder = self.responder

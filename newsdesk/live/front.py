@@ -41,7 +41,6 @@ from .streams import (
 logger = logging.getLogger(__name__)
 
 HEAD_LIMIT = 16 * 1024  # longer request heads go to httptools, which answers 431
-HEAD_TIMEOUT = 10.0  # seconds a client has to send its request head
 _STREAM_TARGET = re.compile(rb"^/stories/([0-9]{1,18})/events/?(?:\?(.*))?$", re.DOTALL)
 _PREFIX = b"GET /stories/"
 _NOT_FOR_US = frozenset({b"content-length", b"transfer-encoding", b"upgrade", b"expect"})
@@ -108,13 +107,18 @@ class FrontProtocol(asyncio.Protocol):
         self.transport: Any = None
         self.buffer = b""
         self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0
 
     # --- asyncio.Protocol ---------------------------------------------------------
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
         uvicorn_compat.connection_track(self.server_state, self)
-        self.timer = self.loop.call_later(HEAD_TIMEOUT, self._timed_out)
+        # The request head must be complete by then, whichever protocol reads it.
+        runtime = uvicorn_compat.runtime_of(self.app_state)
+        timeout = uvicorn_compat.HEADER_TIMEOUT if runtime is None else runtime.header_timeout
+        self.deadline = self.loop.time() + timeout
+        self.timer = self.loop.call_at(self.deadline, self._timed_out)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -151,6 +155,7 @@ class FrontProtocol(asyncio.Protocol):
         protocol = self.next_protocol(  # type: ignore[call-arg]
             self.config, self.server_state, self.app_state, self.loop
         )
+        protocol.head_deadline = self.deadline  # type: ignore[attr-defined]
         self.transport.set_protocol(protocol)
         protocol.connection_made(self.transport)
         buffer, self.buffer = self.buffer, b""
