@@ -115,6 +115,10 @@ SETTINGS: dict[str, Setting] = {
         "1000",
         "Pages each process keeps in its own memory in front of the shared cache (Redis); least recently used go first.",
     ),
+    "PAGE_CACHE_LOCAL_BYTES": Setting(
+        "67108864",
+        "Bytes of pages each process keeps in its own memory (a page with its memory file counts twice); least recently used go first.",
+    ),
     # --- engagement: reactions and read counting ---
     "REACTIONS": Setting(
         "very-good:Very good,informative:Informative,sad:Sad",

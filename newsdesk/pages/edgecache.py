@@ -77,6 +77,7 @@ NOT_PAGES = ("/api/", "/desk/", "/admin/", "/static/", "/stories/")
 MAX_BODY = 2 * 1024 * 1024
 SHARED_PREFIX = "newsdesk:page:"
 RAW_KEYS = 10_000  # raw request targets remembered with their keys (then forgotten at once)
+RAW_KEY_TARGET = 512  # longer targets are parsed every time, never remembered
 _UNKNOWN: Any = object()
 _DROPPED_RESPONSE_HEADERS = frozenset(
     {_MARK, b"content-length", b"etag", b"cache-control", b"x-cache", b"date", b"server"}
@@ -87,23 +88,44 @@ _NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\n"
 _MEMFD = hasattr(os, "memfd_create") and hasattr(os, "sendfile") and hasattr(socket, "MSG_MORE")
 
 
-def page_mark(response: Any, *, story_id: int | None = None, seq: int = 0) -> Any:
-    """Let the page cache keep ``response``: a story's page at event ``seq``, or a site page."""
-    response[MARK] = "site" if story_id is None else f"story={story_id};seq={seq}"
+def page_mark(
+    response: Any,
+    *,
+    story_id: int | None = None,
+    seq: int = 0,
+    params: tuple[str, ...] = (),
+) -> Any:
+    """Let the page cache keep ``response``: a story's page at event ``seq``, or a site page.
+
+    ``params`` are the query parameters the view read: requests for the same
+    path that differ only in others share this render.
+    """
+    mark = "site" if story_id is None else f"story={story_id};seq={seq}"
+    response[MARK] = f"{mark};params={','.join(params)}"
     return response
 
 
-def _parse_mark(value: bytes) -> tuple[int | None, int] | None:
-    """``(story id or None, seq)`` from a view's mark, or None when it is malformed."""
-    if value == b"site":
-        return None, 0
+Mark = tuple[int | None, int, frozenset[str]]
+
+
+def _parse_mark(value: bytes) -> Mark | None:
+    """``(story id or None, seq, params)`` from a view's mark, or None when it is malformed."""
     try:
-        story_part, seq_part = value.decode("ascii").split(";")
+        parts = value.decode("ascii").split(";")
+        params = KEY_PARAMS  # a mark that does not say: any parameter a page may read
+        if parts[-1].startswith("params="):
+            listed = parts.pop().removeprefix("params=")
+            params = frozenset(listed.split(",")) if listed else frozenset()
+            if not params <= KEY_PARAMS:
+                return None
+        if parts == ["site"]:
+            return None, 0, params
+        story_part, seq_part = parts
         name, story = story_part.split("=")
         seq_name, seq = seq_part.split("=")
         if name != "story" or seq_name != "seq":
             return None
-        return int(story), int(seq)
+        return int(story), int(seq), params
     except ValueError:
         return None
 
@@ -117,6 +139,7 @@ class Request:
 
     host: bytes = b""
     forwarded: bytes | None = None  # X-Forwarded-Proto
+    forwarded_host: bytes | None = None  # X-Forwarded-Host
     if_none_match: bytes | None = None
 
 
@@ -138,6 +161,8 @@ def request_read(headers: list[tuple[bytes, bytes]], personal: frozenset[bytes])
                     return None
         elif name == b"x-forwarded-proto":
             request.forwarded = value
+        elif name == b"x-forwarded-host":
+            request.forwarded_host = value
         elif name in _NOT_PLAIN:
             return None
     return request
@@ -160,14 +185,26 @@ def forwarded_scheme(value: bytes, proxy_ssl_header: tuple[str, str] | None) -> 
     return "https" if first == proxy_ssl_header[1] else "http"
 
 
-def query_key(query: bytes) -> str:
-    """The query parameters a page depends on, decoded as Django decodes them."""
-    if not query:
+def query_key(query: bytes, params: frozenset[str] = KEY_PARAMS) -> str:
+    """The query parameters in ``params``, decoded as Django decodes them."""
+    if not query or not params:
         return ""
     pairs = urllib.parse.parse_qsl(
         query.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"
     )
-    return urllib.parse.urlencode([(k, v) for k, v in pairs if k in KEY_PARAMS])
+    return urllib.parse.urlencode([(k, v) for k, v in pairs if k in params])
+
+
+def host_allowed(host: bytes, allowed_hosts: list[str]) -> bool:
+    """Whether Django's ``HttpRequest.get_host()`` accepts ``host`` (else it answers 400)."""
+    from django.http.request import split_domain_port, validate_host
+
+    try:
+        text = host.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    domain, _port = split_domain_port(text)
+    return bool(domain) and validate_host(domain, allowed_hosts)
 
 
 def _etag_matches(header: bytes | None, etag: bytes) -> bool:
@@ -190,6 +227,7 @@ class Page:
     __slots__ = (
         "story_id",
         "seq",
+        "params",
         "expires",
         "etag",
         "headers",
@@ -208,9 +246,11 @@ class Page:
         etag: bytes,
         headers: list[tuple[bytes, bytes]],
         body: bytes,
+        params: frozenset[str] = KEY_PARAMS,
     ) -> None:
         self.story_id = story_id
         self.seq = seq
+        self.params = params  # the query parameters its view read
         self.expires = expires  # wall-clock time, comparable across processes
         self.etag = etag
         self.headers = headers  # what the response carries besides date and server
@@ -226,6 +266,11 @@ class Page:
     @property
     def body(self) -> bytes:
         return self.tail[self.split :]
+
+    @property
+    def size(self) -> int:
+        """Bytes it holds in memory: the response, twice once it has a memory file."""
+        return len(self.tail) * (2 if self.fd is not None else 1)
 
     def wire(
         self, *, server_lines: bytes, head_only: bool, not_modified: bool, close: bool
@@ -269,6 +314,7 @@ class Page:
             "etag": self.etag,
             "headers": self.headers,
             "body": self.body,
+            "params": sorted(self.params),
         }
 
     @classmethod
@@ -281,6 +327,7 @@ class Page:
                 data["etag"],
                 data["headers"],
                 data["body"],
+                frozenset(data["params"]) & KEY_PARAMS,
             )
         except (KeyError, TypeError):
             return None
@@ -309,6 +356,17 @@ class PageCache:
         self.site_url = conf.get("SITE_URL").strip().rstrip("/")
         self.poll_seconds = conf.get_float("LOG_POLL_SECONDS")
         self.local_pages = max(conf.get_int("PAGE_CACHE_LOCAL_PAGES"), 0)
+        self.local_bytes = max(conf.get_int("PAGE_CACHE_LOCAL_BYTES"), 0)
+        self.local_size = 0
+        # The cached path is answered only for hosts Django would answer (its
+        # get_host() check), whatever origin the key holds.
+        self.allowed_hosts = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not self.allowed_hosts:
+            self.allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+        self.forwarded_host = bool(settings.USE_X_FORWARDED_HOST)
+        self.hosts: dict[bytes, bool] = {}
+        # The query parameters each path's view reads, from its renders' marks.
+        self.params: dict[str, frozenset[str]] = {}
         self.personal = frozenset(
             {settings.SESSION_COOKIE_NAME.encode(), settings.CSRF_COOKIE_NAME.encode(), b"messages"}
         )
@@ -338,6 +396,8 @@ class PageCache:
         """
         if not path.endswith("/") or path.startswith(NOT_PAGES):
             return None
+        if not self.host_ok(request):
+            return None  # Django answers 400, as for any request
         if request.forwarded is not None:
             derived = forwarded_scheme(request.forwarded, self.proxy_ssl_header)
             if derived is not None:
@@ -345,7 +405,29 @@ class PageCache:
             elif before_proxy:
                 return None
         origin = self.site_url or request.host.decode("latin-1").lower()
-        return f"{scheme} {origin}{path}?{query_key(query)}"
+        params = self.params.get(path, KEY_PARAMS)
+        return f"{scheme} {origin}{path}?{query_key(query, params)}"
+
+    def host_ok(self, request: Request) -> bool:
+        """Whether Django would accept the request's host (``ALLOWED_HOSTS``)."""
+        host = request.host
+        if self.forwarded_host and request.forwarded_host is not None:
+            host = request.forwarded_host
+        known = self.hosts.get(host)
+        if known is None:
+            known = host_allowed(host, self.allowed_hosts)
+            if len(self.hosts) >= RAW_KEYS:
+                self.hosts.clear()
+            self.hosts[host] = known
+        return known
+
+    def learn_params(self, path: str, params: frozenset[str]) -> None:
+        """Remember which query parameters the view of ``path`` reads."""
+        if self.params.get(path) != params:
+            if len(self.params) >= RAW_KEYS:
+                self.params.clear()
+            self.params[path] = params
+            self.raw_keys.clear()  # keys remembered before this include parameters it ignores
 
     # --- freshness --------------------------------------------------------------
 
@@ -373,10 +455,23 @@ class PageCache:
         return page
 
     def keep_local(self, key: str, page: Page) -> None:
+        """Keep ``page`` in this process's memory, within its page count and bytes."""
+        old = self.local.pop(key, None)
+        if old is not None:
+            self.local_size -= old.size
+        page.file()  # the memory file a hit sends, counted from the start
         self.local[key] = page
-        self.local.move_to_end(key)
-        while len(self.local) > self.local_pages:
-            self.local.popitem(last=False)
+        self.local_size += page.size
+        while self.local and (
+            len(self.local) > self.local_pages or self.local_size > self.local_bytes
+        ):
+            _, dropped = self.local.popitem(last=False)
+            self.local_size -= dropped.size
+
+    def drop_local(self, key: str) -> None:
+        page = self.local.pop(key, None)
+        if page is not None:
+            self.local_size -= page.size
 
     def _learn_head(self, story_id: int, seq: int) -> None:
         if seq > self.heads.get(story_id, -1):
@@ -427,9 +522,10 @@ class PageCache:
         key = self.raw_keys.get(raw, _UNKNOWN)
         if key is _UNKNOWN:
             key = self._raw_key(scheme, target, request)
-            if len(self.raw_keys) >= RAW_KEYS:
-                self.raw_keys.clear()
-            self.raw_keys[raw] = key
+            if len(target) <= RAW_KEY_TARGET:
+                if len(self.raw_keys) >= RAW_KEYS:
+                    self.raw_keys.clear()
+                self.raw_keys[raw] = key
         if key is None:
             return None
         page = self.lookup_local(key)
@@ -499,7 +595,7 @@ class PageCache:
         try:
             page = await self._lookup_shared(key)
             if page is not None:
-                self.keep_local(key, page)
+                self.keep_local(self._canonical(scope, request, page) or key, page)
                 return page
             capture = _Capture(send)
             await self.app(scope, receive, capture)
@@ -509,11 +605,14 @@ class PageCache:
                 return _SENT
             if page.story_id is not None:
                 self._learn_head(page.story_id, page.seq)
-            self.keep_local(key, page)
+            # Kept under the key of the parameters the view read, so requests
+            # that differ in others (?page= on a story) share this render.
+            canonical = self._canonical(scope, request, page) or key
+            self.keep_local(canonical, page)
             future.set_result(page)  # requests waiting for this render go on now
             # Shared before the answer leaves, so a request this reader makes
             # next, to any process, finds it.
-            await self._store_shared(key, page)
+            await self._store_shared(canonical, page)
             await self._send_page(scope, send, page, request, miss=True)
             return _SENT
         finally:
@@ -521,6 +620,15 @@ class PageCache:
                 del self.inflight[key]
             if not future.done():
                 future.set_result(page)
+
+    def _canonical(self, scope: dict[str, Any], request: Request, page: Page) -> str | None:
+        self.learn_params(scope["path"], page.params)
+        return self.key(
+            scheme=scope.get("scheme", "http"),
+            path=scope["path"],
+            query=scope.get("query_string", b""),
+            request=request,
+        )
 
     async def _send_page(
         self,
@@ -597,7 +705,7 @@ class PageCache:
                 # Gone or no longer visible: forget its pages.
                 self.heads.pop(story_id, None)
                 for key in [k for k, p in self.local.items() if p.story_id == story_id]:
-                    del self.local[key]
+                    self.drop_local(key)
             else:
                 self._learn_head(story_id, head)
 
@@ -655,7 +763,7 @@ class _Capture:
     def __init__(self, send: Any) -> None:
         self.send = send
         self.start: dict[str, Any] | None = None
-        self.mark: tuple[int | None, int] | None = None
+        self.mark: Mark | None = None
         self.chunks: list[bytes] = []
         self.size = 0
         self.complete = False
@@ -708,7 +816,7 @@ class _Capture:
         """The held response as a page, or None when nothing cacheable was held."""
         if self.passing or not self.complete or self.start is None or self.mark is None:
             return None
-        story_id, seq = self.mark
+        story_id, seq, params = self.mark
         body = b"".join(self.chunks)
         etag = b'"%s"' % hashlib.blake2b(body, digest_size=16).hexdigest().encode()
         if story_id is None:
@@ -724,7 +832,7 @@ class _Capture:
             (b"etag", etag),
             (b"cache-control", control.encode()),
         ]
-        return Page(story_id, seq, time.time() + ttl, etag, headers, body)
+        return Page(story_id, seq, time.time() + ttl, etag, headers, body, params)
 
 
 def _storable(status: int, headers: list[tuple[bytes, bytes]]) -> bool:

@@ -250,3 +250,46 @@ def test_a_reader_too_slow_for_one_write_still_gets_whole_pages_in_order(
         bodies = _read_responses(sock, 60)
     assert len(expected) > 90_000
     assert bodies == [expected] * 60
+
+
+# --- what a hostile query string or Host header gets --------------------------------------
+
+
+def test_parameters_a_page_does_not_read_share_its_one_render(
+    server: Server, live_story: Any, publish: Any
+) -> None:
+    publish(live_story, "Only entry.")
+    path = live_story.get_absolute_url()
+    assert get(server, f"{path}?page=1").headers["x-cache"] == "miss"
+    for query in ("page=8123", "page=zz", "utm_source=x", "", "page=1&utm_medium=y"):
+        assert get(server, f"{path}?{query}").headers["x-cache"] == "hit", query
+    # Values that name nothing go to the page's own URL instead of a new render.
+    for query in ("entry=99999999", "before=99999999"):
+        answer = get(server, f"{path}?{query}")
+        assert (answer.status_code, answer.headers["location"]) == (302, path), query
+    section = live_story.section.get_absolute_url()
+    first_page = get(server, f"{section}?page=1")
+    assert (first_page.status_code, first_page.headers["location"]) == (301, section)
+
+
+def test_a_host_django_refuses_is_refused_on_the_cached_path_too(
+    transactional_db: Any, live_story: Any
+) -> None:
+    srv = start_server(
+        env={
+            "NEWSDESK_SITE_URL": "http://news.test",
+            "NEWSDESK_ALLOWED_HOSTS": "news.test,127.0.0.1",
+        }
+    )
+    try:
+        path = live_story.get_absolute_url()
+        assert get(srv, path, Host="news.test").headers["x-cache"] == "miss"
+        assert get(srv, path, Host="news.test").headers["x-cache"] == "hit"
+        for host in ("evil.test", "news.test.evil.test"):
+            refused = get(srv, path, Host=host)
+            assert refused.status_code == 400, host  # as Django answers a host it does not serve
+            assert "x-cache" not in refused.headers
+            head = httpx.head(f"{srv.url}{path}", headers={"Host": host}, timeout=WAIT)
+            assert head.status_code == 400
+    finally:
+        srv.stop()
