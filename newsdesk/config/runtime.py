@@ -3,7 +3,7 @@
 The ASGI lifespan (``newsdesk.live.edge.Edge``) builds one :class:`Runtime`
 per process, starts it before the first request and stops it at shutdown:
 the hub (fan-out), the broker feeding it, the background worker thread, the
-page cache and the media files. The edge uses it directly and leaves it in
+page cache and the media files (open descriptors of renditions). The edge uses it directly and leaves it in
 the lifespan state, where uvicorn hands it to the protocols ``newsdesk
 serve`` runs (``uvicorn_compat.runtime_of``): nothing reaches it through a
 module-level global.
@@ -28,6 +28,8 @@ from newsdesk.engagement.buffer import reads_waiting
 from newsdesk.live.brokers import broker_from_settings, broker_install, broker_uninstall
 from newsdesk.live.hub import Hub
 from newsdesk.live.streams import StreamLimits
+from newsdesk.media.files import PREFIX as MEDIA_PREFIX
+from newsdesk.media.files import MediaFiles, media_root
 from newsdesk.pages.edgecache import PageCache
 
 from .uvicorn_compat import EarlyAnswer, EarlyRequest
@@ -80,6 +82,7 @@ class Runtime:
         self.broker = broker_from_settings()
         self.worker = worker_build()
         self.pages = PageCache(app, hub=self.hub)
+        self.media = MediaFiles(media_root())
 
     async def start(self) -> None:
         """Start the hub, then the broker feeding it, then the worker."""
@@ -98,7 +101,10 @@ class Runtime:
         await self.broker.stop()
         worker_disconnect(self.worker)
         await asyncio.to_thread(self.worker.stop)
+        self.media.close()
 
     def early(self, request: EarlyRequest) -> EarlyAnswer | None:
         """The answer to a request head that needs no ASGI request, or None (``newsdesk serve``)."""
+        if request.target.startswith(MEDIA_PREFIX):
+            return self.media.early(request)
         return self.pages.early(request)

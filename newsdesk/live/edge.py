@@ -58,6 +58,9 @@ class Edge:
             body = metrics.render(runtime.hub).encode()
             await _plain(send, 200, body, content_type=metrics.CONTENT_TYPE)
             return
+        if path.startswith("/media/"):
+            await runtime.media.asgi(scope, send)
+            return
         match = STREAM_PATH.match(path)
         if match and method == "GET":
             await self._stream(scope, receive, send, int(match["story_id"]), runtime)
