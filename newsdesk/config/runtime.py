@@ -39,10 +39,21 @@ logger = logging.getLogger(__name__)
 
 def worker_build() -> Worker:
     """The background worker with its work: flushing reads, recomputing Related."""
-    from newsdesk.discovery.services import related_refresh
+    return Worker(flush=_reads_flush, related=_related_refresh)
+
+
+# Imported when the worker first runs them, in its own thread: Related's
+# modules bring in numpy and scikit-learn, seconds that start-up need not wait.
+def _reads_flush() -> int:
     from newsdesk.engagement.services import reads_flush
 
-    return Worker(flush=reads_flush, related=related_refresh)
+    return reads_flush()
+
+
+def _related_refresh() -> Any:
+    from newsdesk.discovery.services import related_refresh
+
+    return related_refresh()
 
 
 def worker_connect(worker: Worker) -> None:

@@ -22,7 +22,7 @@ from django.db import DatabaseError
 
 from . import metrics
 from .hub import db_call
-from .streams import AsgiStream, Invalid, stream_position
+from .streams import UNAVAILABLE, AsgiStream, Invalid, stream_position
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class Edge:
         self.app = app
         self.runtime: Any = None
         self._starting = asyncio.Lock()
+        self._stopped = False
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
@@ -46,7 +47,12 @@ class Edge:
         if kind != "http":
             await self.app(scope, receive, send)
             return
-        runtime = self.runtime or await self.start()
+        runtime = self.runtime
+        if runtime is None:
+            if self._stopped:  # a request arriving after the lifespan's shutdown
+                await _json(send, 503, UNAVAILABLE)
+                return
+            runtime = await self.start()
         path, method = scope["path"], scope["method"]
         if path == "/healthz" and method in {"GET", "HEAD"}:
             await _plain(send, 200, b"ok", head=method == "HEAD")
@@ -113,6 +119,7 @@ class Edge:
     async def stop(self) -> None:
         """Close every stream so clients reconnect elsewhere; stop the runtime."""
         runtime, self.runtime = self.runtime, None
+        self._stopped = True
         if runtime is not None:
             await runtime.stop()
 
