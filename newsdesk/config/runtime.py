@@ -3,10 +3,10 @@
 The ASGI lifespan (``newsdesk.live.edge.Edge``) builds one :class:`Runtime`
 per process, starts it before the first request and stops it at shutdown:
 the hub (fan-out), the broker feeding it, the background worker thread, the
-page cache and the media files (open descriptors of renditions). The edge uses it directly and leaves it in
-the lifespan state, where uvicorn hands it to the protocols ``newsdesk
-serve`` runs (``uvicorn_compat.runtime_of``): nothing reaches it through a
-module-level global.
+page cache and the media files (open descriptors of renditions). The edge
+uses it directly and leaves it in the lifespan state, where uvicorn hands it
+to the protocols ``newsdesk serve`` runs (``uvicorn_compat.runtime_of``):
+nothing reaches it through a module-level global.
 
 The one process-wide hook left is the broker's: services publish after commit
 from Django's threads, which hold no reference to the runtime

@@ -169,13 +169,17 @@ class EarlyProtocol(HttpToolsProtocol):
         self.responder: EarlyResponder | None = runtime.early if runtime is not None else None
         self.header_timeout = runtime.header_timeout if runtime is not None else HEADER_TIMEOUT
         self.head_timer: asyncio.TimerHandle | None = None
+        self.head_open = False  # a request head has begun and is not complete
         self.answered = False
         self.sock: socket.socket | None = None
 
     def connection_made(self, transport: Any) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # The first head is due from the connection's opening (the listener's
+        # deadline when it handed the connection on).
         if self.head_deadline is None:
             self.head_deadline = self.loop.time() + self.header_timeout
+        self.head_open = True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._head_timer_stop()
@@ -185,23 +189,22 @@ class EarlyProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self.head_timer is None and self.head_deadline is not None:
-            self._head_timer_start()  # the first bytes of the connection's first request
         super().data_received(data)
+        # A timer only for a head still incomplete after the bytes that came:
+        # a head that arrives whole (nearly every one) costs none.
+        if self.head_open and self.head_timer is None and self.head_deadline is not None:
+            self.head_timer = self.loop.call_at(self.head_deadline, self._head_timed_out)
 
     def on_message_begin(self) -> None:
         self.answered = False
-        if self.head_timer is None:
-            self._head_timer_start()
+        if not self.head_open:
+            self.head_open = True
+            self.head_deadline = self.loop.time() + self.header_timeout
         super().on_message_begin()
 
-    def _head_timer_start(self) -> None:
-        deadline, self.head_deadline = self.head_deadline, None
-        if deadline is None:
-            deadline = self.loop.time() + self.header_timeout
-        self.head_timer = self.loop.call_at(deadline, self._head_timed_out)
-
     def _head_timer_stop(self) -> None:
+        self.head_open = False
+        self.head_deadline = None
         if self.head_timer is not None:
             self.head_timer.cancel()
             self.head_timer = None
