@@ -286,9 +286,18 @@ class Server:
 
 
 def start_server(
-    *, env: dict[str, str] | None = None, workers: int = 1, port: int | None = None
+    *,
+    env: dict[str, str] | None = None,
+    workers: int = 1,
+    port: int | None = None,
+    asgi: bool = False,
 ) -> Server:
-    """Start ``newsdesk serve`` against the test database and wait until it answers."""
+    """Start ``newsdesk serve`` against the test database and wait until it answers.
+
+    ``asgi=True`` starts plain uvicorn on ``newsdesk.config.asgi:application``
+    instead: every request, streams included, then takes the ASGI path, as
+    under any other ASGI server.
+    """
     port = port or free_port()
     log = Path(tempfile.mkstemp(prefix="newsdesk-server-", suffix=".log")[1])
     full_env = {
@@ -298,17 +307,12 @@ def start_server(
         "NEWSDESK_LOG_POLL_SECONDS": os.environ.get("NEWSDESK_LOG_POLL_SECONDS", "1"),
         **(env or {}),
     }
+    command = ["newsdesk.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    if asgi:
+        command = ["uvicorn", "newsdesk.config.asgi:application", "--port", str(port)]
+        command += ["--lifespan", "on", "--no-access-log", "--log-level", "warning"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "newsdesk.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
+        [sys.executable, "-m", *command],
         env=full_env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -329,6 +333,21 @@ def start_server(
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"server did not start:\n{server.output()}")
+
+
+@pytest.fixture(params=["serve", "asgi"])
+def stream_server(request: Any, transactional_db: Any) -> Iterator[Server]:
+    """A real server for the stream suite, once per stream adapter.
+
+    ``serve``: ``newsdesk serve``, whose listener keeps streams on the
+    transport; ``asgi``: plain uvicorn, where the edge streams through ASGI
+    ``send`` as under any other ASGI server.
+    """
+    srv = start_server(asgi=request.param == "asgi")
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
 @pytest.fixture

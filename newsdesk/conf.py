@@ -77,8 +77,17 @@ SETTINGS: dict[str, Setting] = {
     "LOG_POLL_SECONDS": Setting(
         "2", "Seconds between checks of the event log for events the broker lost."
     ),
-    "STREAM_BUFFER": Setting(
-        "64", "Events a stream connection may have waiting before it is dropped as too slow."
+    "STREAM_BUFFER_BYTES": Setting(
+        "262144",
+        "Bytes that may wait in the server for one stream reader, live or replaying, before it is dropped as too slow (it reconnects and resumes from the log).",
+    ),
+    "STREAM_STALL_SECONDS": Setting(
+        "30",
+        "Seconds a stream reader's connection may stay full (nothing read) before it is dropped as too slow.",
+    ),
+    "HEADER_TIMEOUT_SECONDS": Setting(
+        "10",
+        "Seconds a client has to send a whole request head, from its first byte; slower connections are closed.",
     ),
     "ENTRIES_PER_PAGE": Setting("20", "Live entries on one page of a story."),
     # --- the page cache in front of Django (newsdesk/pages/edgecache.py) ---
@@ -105,6 +114,10 @@ SETTINGS: dict[str, Setting] = {
     "PAGE_CACHE_LOCAL_PAGES": Setting(
         "1000",
         "Pages each process keeps in its own memory in front of the shared cache (Redis); least recently used go first.",
+    ),
+    "PAGE_CACHE_LOCAL_BYTES": Setting(
+        "67108864",
+        "Bytes of pages each process keeps in its own memory (a page with its memory file counts twice); least recently used go first.",
     ),
     # --- media: photos uploaded by the newsroom (newsdesk/media) ---
     "MEDIA_ROOT": Setting(

@@ -1,4 +1,4 @@
-"""ASGI entry point: the edge, then the page cache, in front of Django."""
+"""ASGI entry point: the edge (streams, media, the page cache) in front of Django."""
 
 import os
 
@@ -18,6 +18,6 @@ from newsdesk import conf  # noqa: E402
 django_application = WSGIMiddleware(get_wsgi_application(), workers=conf.get_int("DJANGO_THREADS"))
 
 from newsdesk.live.edge import Edge  # noqa: E402
-from newsdesk.pages.edgecache import PageCache  # noqa: E402
 
-application = Edge(PageCache(django_application))
+# The page cache is part of the process's runtime, built by the edge's lifespan.
+application = Edge(django_application)
