@@ -12,31 +12,37 @@ import pytest
 from newsdesk.live import kinds
 from newsdesk.live.hub import Frame, Hub
 from newsdesk.live.log import events_after
-from newsdesk.live.streams import Invalid, stream_position
+from newsdesk.live.streams import Invalid, Stream, StreamLimits, stream_position
 
 
-class RecordingStream:
-    """Keeps what the hub sends, with the same cursor rule as real streams."""
+class RecordingStream(Stream):
+    """The real stream core (its cursor rule, limits and close) over a transport that records.
+
+    The hub's guarantees are tested through the same ``Stream.send`` every
+    reader uses, so a change to the core's rule cannot leave these tests
+    checking a copy of it.
+    """
 
     def __init__(self, cursor: int = 0) -> None:
+        super().__init__(None, StreamLimits(buffer_bytes=1 << 30, stall_seconds=3600, replay=1000))  # type: ignore[arg-type]
         self.cursor = cursor
         self.frames: list[Frame] = []
         self.closed: str | None = None
-        self.reason: str | None = None
-        self.paused = False
 
-    def send(self, frame: Frame) -> None:
-        if frame.seq is not None:
-            if frame.seq <= self.cursor:
-                return
-            self.cursor = frame.seq
-        self.frames.append(frame)
-
-    async def writable(self) -> None:
+    def _start(self) -> None:
         pass
 
-    def close(self, reason: str) -> None:
-        self.closed = reason
+    def _refuse(self, status: int, body: dict[str, str]) -> None:
+        self.closed = f"refused {status}"
+
+    def _write(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+    def _buffered(self) -> int:
+        return 0
+
+    def _end(self, *, clean: bool) -> None:
+        self.closed = self.reason
 
     @property
     def seqs(self) -> list[int | None]:
@@ -141,6 +147,30 @@ def test_joining_stream_catches_up_from_the_ring_before_going_live(live_story, p
         return late
 
     assert _run(scenario).seqs == [2, 3, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_that_read_further_in_the_log_gets_each_later_event_once(live_story, publish):
+    for n in range(4):
+        publish(live_story, f"Update {n}.")
+    messages = _messages(live_story)
+
+    async def scenario() -> tuple[RecordingStream, RecordingStream]:
+        hub = _hub()
+        first = RecordingStream()
+        channel = hub.join(live_story.pk, first)
+        hub.go_live(channel, first)  # the channel has heard of nothing yet
+        ahead = RecordingStream(cursor=3)  # its replay already read 1 to 3 from the log
+        hub.join(live_story.pk, ahead)
+        assert hub.go_live(channel, ahead)
+        for message in messages:  # the broker brings all four, late
+            hub.deliver(message)
+        await _settle(hub)
+        return first, ahead
+
+    first, ahead = _run(scenario)
+    assert first.seqs == [1, 2, 3, 4]
+    assert ahead.seqs == [4]
 
 
 def test_joining_stream_rereads_the_log_when_the_ring_lacks_events():
