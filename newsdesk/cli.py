@@ -12,8 +12,23 @@ import os
 import resource
 import sys
 
+from newsdesk import conf
+
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "newsdesk-demo"
+
+
+def _settings_refused() -> bool:
+    """Print why, and return True, when a ``NEWSDESK_*`` value is not allowed."""
+    found = conf.problems()
+    for sentence in found:
+        print(f"newsdesk: {sentence}", file=sys.stderr)
+    if found:
+        print(
+            "newsdesk: nothing was started; docs/configuration.md lists every setting.",
+            file=sys.stderr,
+        )
+    return bool(found)
 
 
 def _setup() -> None:
@@ -55,7 +70,7 @@ def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_config=logging_config(),
-        log_level=os.environ.get("NEWSDESK_LOG_LEVEL", "info").lower(),
+        log_level=conf.get_str("LOG_LEVEL").lower(),
         access_log=False,
         timeout_graceful_shutdown=5,
         reload=reload,
@@ -136,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     if argv[0] in {"demo", "serve"}:
         args = parser.parse_args(argv)
+        if _settings_refused():
+            return 2
         return int(args.func(args))
+    if _settings_refused():
+        return 2
     return _management(argv[0], argv[1:])
 
 

@@ -19,10 +19,40 @@ def test_every_setting_is_documented_and_every_documented_setting_exists():
     assert documented - set(conf.SETTINGS) == set(), "docs/configuration.md names unknown settings"
 
 
-def test_settings_module_reads_only_declared_settings():
+def test_docs_say_what_each_setting_allows():
+    rows = {
+        match[0]: match[1]
+        for match in re.findall(
+            r"^\| `NEWSDESK_([A-Z0-9_]+)` \|.*\| ([^|]+) \|$",
+            (DOCS / "configuration.md").read_text(),
+            re.M,
+        )
+    }
+    expected = {name: setting.parse.allowed for name, setting in conf.SETTINGS.items()}
+    wrong = {name: allowed for name, allowed in expected.items() if rows.get(name) != allowed}
+    assert wrong == {}, "the last column of docs/configuration.md should read as given here"
+
+
+# conf.get("NAME"), conf.get_int("NAME")... anywhere in the package.
+_READ = re.compile(r"conf\.(get|get_int|get_float|get_bool|get_str|value)\(\s*[\"']([A-Z0-9_]+)")
+
+
+def test_code_reads_only_declared_settings_through_accessors_of_their_type():
+    reads = [
+        (path.relative_to(ROOT), accessor, name)
+        for path in (ROOT / "newsdesk").rglob("*.py")
+        for accessor, name in _READ.findall(path.read_text())
+    ]
+    assert len(reads) > 50
+    undeclared = [read for read in reads if read[2] not in conf.SETTINGS]
+    assert undeclared == []
+    for _path, accessor, name in reads:
+        getattr(conf, accessor)(name)  # TypeError when the type does not match
+
+
+def test_settings_module_reads_no_environment_variable_itself():
     source = (ROOT / "newsdesk" / "config" / "settings.py").read_text()
-    read = set(re.findall(r'_env(?:_bool)?\("([A-Z0-9_]+)"', source))
-    assert read - set(conf.SETTINGS) == set()
+    assert "os.environ" not in source and "getenv" not in source
 
 
 def test_readme_configuration_table_lists_every_setting():

@@ -96,4 +96,4 @@ def _buffer_for(url: str) -> ReadBuffer:
 
 def read_buffer() -> ReadBuffer:
     """This process's read buffer (shared through Redis when configured)."""
-    return _buffer_for(conf.get("REDIS_URL"))
+    return _buffer_for(conf.get_str("REDIS_URL"))
