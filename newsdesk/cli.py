@@ -67,8 +67,9 @@ def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
         # Streams and cached pages are answered on the same port before any
         # ASGI request exists; every other request goes on to the edge and Django.
         http="newsdesk.config.listener:Listener",
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # The peer stays the socket's own: whom to believe about the client's
+        # address is decided in one place, by NEWSDESK_PROXY_HOPS (newsdesk.proxies).
+        proxy_headers=False,
         log_config=logging_config(),
         log_level=conf.get_str("LOG_LEVEL").lower(),
         access_log=False,

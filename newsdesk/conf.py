@@ -459,8 +459,13 @@ SETTINGS: dict[str, Setting] = {
     ),
     "PROXY_HOPS": Setting(
         "0",
-        "Trusted reverse proxies in front of the site: the reader's IP is taken this many hops back in X-Forwarded-For. 0: REMOTE_ADDR.",
+        "Reverse proxies in front of the site (nginx, load balancer, CDN) whose X-Forwarded-For is believed: the client's address is taken up to this many hops back in it. 0: nobody is believed; the client is the connection's peer.",
         Integer(minimum=0, maximum=10),
+    ),
+    "TRUSTED_PROXIES": Setting(
+        "",
+        "With PROXY_HOPS, the addresses those proxies may have (comma-separated addresses or networks, such as 10.0.0.0/8): a hop from any other address is the client. Unset: any peer, so the site must be reachable only through its proxies.",
+        Listing(Network()),
     ),
     "VIEW_DEDUPE_SECONDS": Setting(
         "1800",

@@ -151,6 +151,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsdesk.config.security.lockout_response"
 # The access log would add a row per successful sign-in; failures are what matters.
 AXES_DISABLE_ACCESS_LOG = True
+# The one rule for whom to believe about a client's address (NEWSDESK_PROXY_HOPS).
+AXES_CLIENT_IP_CALLABLE = "newsdesk.proxies.client_ip"
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:story_list"
 LOGOUT_REDIRECT_URL = "desk:login"
@@ -237,6 +239,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = conf.get_bool("HSTS_PRELOAD")
+if PRODUCTION or conf.get_int("PROXY_HOPS") > 0:
+    # The proxy in front terminates TLS and says so; without it, the SSL redirect
+    # would send every request round again.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # One handler on the root logger, text or JSON lines (newsdesk/config/logging.py);

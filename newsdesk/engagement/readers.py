@@ -1,4 +1,7 @@
-"""Who is asking: the reader cookie, the client IP, privacy signals, same-origin checks."""
+"""Who is asking: the reader cookie, privacy signals, same-origin checks.
+
+The client's address is ``newsdesk.proxies.client_ip``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-
-from newsdesk import conf
 
 READER_COOKIE = "nd_reader"
 READER_COOKIE_AGE = 365 * 24 * 3600
@@ -45,20 +46,6 @@ def reader_cookie_set(response: HttpResponse, reader: str) -> None:
         samesite="Lax",
         secure=bool(getattr(settings, "PRODUCTION", False)),
     )
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's IP: REMOTE_ADDR, or the entry ``NEWSDESK_PROXY_HOPS`` back in X-Forwarded-For."""
-    hops = conf.get_int("PROXY_HOPS")
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def tracking_refused(request: HttpRequest) -> bool:

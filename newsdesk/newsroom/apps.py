@@ -13,9 +13,12 @@ class NewsroomConfig(AppConfig):
 
 def settings_check(app_configs, **kwargs):  # type: ignore[no-untyped-def]
     """Every ``NEWSDESK_*`` value is one its setting allows (``newsdesk.conf``)."""
-    from newsdesk import conf
+    import os
 
-    return [
+    from newsdesk import conf
+    from newsdesk.proxies import proxies_problem
+
+    found: list[checks.CheckMessage] = [
         checks.Error(
             sentence,
             hint="Change it in the environment, or unset it for the default "
@@ -24,3 +27,18 @@ def settings_check(app_configs, **kwargs):  # type: ignore[no-untyped-def]
         )
         for sentence in conf.problems()
     ]
+    if found:
+        return found
+    problem = proxies_problem()
+    if problem:
+        found.append(checks.Error(problem, id="newsdesk.E002"))
+    if os.environ.get("FORWARDED_ALLOW_IPS"):
+        found.append(
+            checks.Warning(
+                "FORWARDED_ALLOW_IPS is ignored: newsdesk serve believes X-Forwarded-For "
+                "only as NEWSDESK_PROXY_HOPS and NEWSDESK_TRUSTED_PROXIES say.",
+                hint="Set those instead (README, Operations) and unset FORWARDED_ALLOW_IPS.",
+                id="newsdesk.W001",
+            )
+        )
+    return found
