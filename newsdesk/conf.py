@@ -457,6 +457,11 @@ SETTINGS: dict[str, Setting] = {
         "Reaction changes one IP address may make per minute; more are refused (429).",
         Integer(minimum=1),
     ),
+    "REACTION_IP_READERS": Setting(
+        "20",
+        "Distinct reader ids one IP address may react with per hour; reactions from further new ids are refused (429), readers already seen stay welcome.",
+        Integer(minimum=1),
+    ),
     "PROXY_HOPS": Setting(
         "0",
         "Reverse proxies in front of the site (nginx, load balancer, CDN) whose X-Forwarded-For is believed: the client's address is taken up to this many hops back in it. 0: nobody is believed; the client is the connection's peer.",

@@ -64,6 +64,24 @@ def _incr(cache: Any, key: str, timeout: int) -> int:
         return 1
 
 
+def reader_admitted(
+    cache: Any, *, scope: str, ip: str, reader: str, now: float, limit: int
+) -> bool:
+    """Whether ``reader`` is among the first ``limit`` reader ids ``ip`` showed this hour.
+
+    ``scope`` keeps the uses apart. An id admitted once stays admitted for the
+    hour, so the readers who came first stay welcome while an address rotating
+    ids is refused for every new one.
+    """
+    hour = int(now // HOUR)
+    key = f"{scope}:ipr:{ip}:{hour}:{reader}"
+    admitted = cache.get(key)
+    if admitted is None:
+        admitted = int(_incr(cache, f"{scope}:iprn:{ip}:{hour}", 2 * HOUR) <= limit)
+        cache.set(key, admitted, 2 * HOUR)
+    return bool(admitted)
+
+
 def read_check(
     *,
     cache: Any,
