@@ -53,6 +53,16 @@ def django_db_modify_db_settings() -> None:
         db.setdefault("TEST", {})["NAME"] = str(path)
 
 
+@pytest.fixture(autouse=True)
+def counters_cleared() -> None:
+    """Each test starts with empty rate limits and read windows (the ``counters`` cache):
+    every test client calls from 127.0.0.1, so one test's searches or reactions
+    would otherwise count against the next."""
+    from django.core.cache import caches
+
+    caches["counters"].clear()
+
+
 # --- newsroom factories -------------------------------------------------------------
 
 
@@ -232,6 +242,14 @@ def database_url_for_tests() -> str:
     host = settings.get("HOST") or "127.0.0.1"
     port = settings.get("PORT") or 5432
     return f"postgres://{auth}{host}:{port}/{settings['NAME']}"
+
+
+def clear_of_a_window_edge() -> None:
+    """Rate windows are clock minutes (hours, days): wait, when the next minute is
+    close, until it has begun, so that a test's requests fall in a single window."""
+    left = 60 - time.time() % 60
+    if left < 10:
+        time.sleep(left + 0.1)
 
 
 @dataclass

@@ -462,6 +462,11 @@ SETTINGS: dict[str, Setting] = {
         "Distinct reader ids one IP address may react with per hour; reactions from further new ids are refused (429), readers already seen stay welcome.",
         Integer(minimum=1),
     ),
+    "SEARCH_IP_RATE": Setting(
+        "30",
+        "Searches one IP address may run per minute; more are refused (429) until the minute is out.",
+        Integer(minimum=1),
+    ),
     "PROXY_HOPS": Setting(
         "0",
         "Reverse proxies in front of the site (nginx, load balancer, CDN) whose X-Forwarded-For is believed: the client's address is taken up to this many hops back in it. 0: nobody is believed; the client is the connection's peer.",

@@ -43,8 +43,8 @@ def reaction_rate_check(*, reader: str, ip: str, now: float | None = None) -> No
             "Too many readers have reacted from your network in the last hour; try again later."
         )
     minute = int(now // MINUTE)
-    per_reader = counting._incr(cache, f"rx:rate:r:{reader}:{minute}", 2 * MINUTE)
-    per_ip = counting._incr(cache, f"rx:rate:ip:{ip}:{minute}", 2 * MINUTE)
+    per_reader = counting.counter_incr(cache, f"rx:rate:r:{reader}:{minute}", 2 * MINUTE)
+    per_ip = counting.counter_incr(cache, f"rx:rate:ip:{ip}:{minute}", 2 * MINUTE)
     if per_reader > conf.get_int("REACTION_READER_RATE") or per_ip > conf.get_int(
         "REACTION_IP_RATE"
     ):

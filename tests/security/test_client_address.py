@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import Server, start_server
+from conftest import Server, clear_of_a_window_edge, start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +28,7 @@ def forwarding_server(request: Any, transactional_db: Any) -> Iterator[Server]:
     """A server with low limits, and the proxy settings the test's parameter gives."""
     env = {
         "NEWSDESK_REACTION_IP_RATE": "3",
+        "NEWSDESK_SEARCH_IP_RATE": "3",
         "NEWSDESK_VIEW_IP_STORY_RATE": "2",
         "NEWSDESK_VIEWS_FLUSH_THRESHOLD": "1",
         "NEWSDESK_BACKGROUND": "1",
@@ -52,6 +53,11 @@ def react(srv: Server, story_id: int, n: int) -> int:
         headers=forwarded(n),
         timeout=WAIT,
     )
+    return response.status_code
+
+
+def search(srv: Server, n: int) -> int:
+    response = httpx.get(f"{srv.url}/search?q=harbour", headers=forwarded(n), timeout=WAIT)
     return response.status_code
 
 
@@ -86,8 +92,10 @@ def test_x_forwarded_for_from_an_untrusted_peer_changes_no_limit(
     forwarding_server: Server, live_story: Any, article: Any, editor: Any
 ) -> None:
     srv = forwarding_server
-    # Reactions: three a minute from one address, whatever it claims to be.
+    clear_of_a_window_edge()
+    # Reactions and searches: three a minute from one address, whatever it claims to be.
     assert [react(srv, live_story.pk, n) for n in range(4)] == [200, 200, 200, 429]
+    assert [search(srv, n) for n in range(4)] == [200, 200, 200, 429]
 
     # Sign-in: the fifth failure locks the name out for the address, whatever it claims.
     assert [sign_in_fails(srv, n) for n in range(6)] == [200] * 4 + [429, 429]
@@ -110,7 +118,9 @@ def test_behind_one_trusted_proxy_each_forwarded_address_is_its_own_client(
     forwarding_server: Server, live_story: Any, editor: Any
 ) -> None:
     srv = forwarding_server
+    clear_of_a_window_edge()
     assert [react(srv, live_story.pk, n) for n in range(4)] == [200] * 4
+    assert [search(srv, n) for n in range(4)] == [200] * 4
     assert [sign_in_fails(srv, n) for n in range(6)] == [200] * 6
     # Four from one forwarded address are one client again.
     assert [react(srv, live_story.pk, 7) for _ in range(4)] == [200, 200, 200, 429]
@@ -124,4 +134,5 @@ def test_behind_one_trusted_proxy_each_forwarded_address_is_its_own_client(
 def test_a_peer_outside_the_trusted_proxies_is_the_client(
     forwarding_server: Server, live_story: Any
 ) -> None:
+    clear_of_a_window_edge()
     assert [react(forwarding_server, live_story.pk, n) for n in range(4)] == [200, 200, 200, 429]
