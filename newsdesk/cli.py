@@ -144,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         ("migrate", "create or upgrade the database tables"),
         ("loaddemo", "load the demo newsroom (once)"),
         ("createeditor", "create a newsroom user: USERNAME [--role editor|reporter] [--token]"),
+        ("flushreads", "write the buffered reads to the database now"),
+        ("relatedrefresh", "recompute every story's Related list"),
     ]:
         sub.add_parser(name, help=text, add_help=False)
 
