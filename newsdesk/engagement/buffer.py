@@ -83,7 +83,7 @@ class RedisReadBuffer(ReadBuffer):
         pipe.lrange(claimed, 0, -1)
         pipe.delete(claimed)
         raw, _ = pipe.execute()
-        return [tuple(json.loads(item)) for item in raw]  # type: ignore[misc]
+        return [tuple(json.loads(item)) for item in raw]
 
     def pending(self) -> int:
         return int(self._redis.llen(self.KEY))
