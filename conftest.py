@@ -277,11 +277,44 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
+def _listener_pid_is(port: int, pid: int) -> bool:
+    """Whether the socket listening on 127.0.0.1:``port`` is process ``pid``'s (Linux /proc).
+
+    Another test run on the machine may have taken the port between
+    :func:`free_port` and the server's bind; its server must not pass for ours.
+    """
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+            inodes.add(f"socket:[{inode}]")
+    try:
+        links = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+    except OSError:
+        return False
+    return bool(inodes & links)
+
+
 def start_server(
     *, env: dict[str, str] | None = None, workers: int = 1, port: int | None = None
 ) -> Server:
-    """Start ``newsdesk serve`` against the test database and wait until it answers."""
-    port = port or free_port()
+    """Start ``newsdesk serve`` against the test database and wait until it answers.
+
+    Without a ``port``, a free one is picked, and picked again when another
+    process took it before the server could bind it.
+    """
+    for _ in range(5):
+        server = _server_started(env=env, workers=workers, port=port or free_port())
+        if server is not None or port is not None:
+            break
+    if server is None:
+        raise RuntimeError("server could not bind a free port five times")
+    return server
+
+
+def _server_started(*, env: dict[str, str] | None, workers: int, port: int) -> Server | None:
+    """The started server, or None when its port was taken by another process."""
     log = Path(tempfile.mkstemp(prefix="newsdesk-server-", suffix=".log")[1])
     full_env = {
         **os.environ,
@@ -307,14 +340,18 @@ def start_server(
         cwd=ROOT,
     )
     server = Server(process, port, log)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            if "address already in use" in server.output():
+                return None
             raise RuntimeError(f"server exited early:\n{server.output()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
                 sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                if sock.recv(12).startswith(b"HTTP/1.1 200"):
+                if sock.recv(12).startswith(b"HTTP/1.1 200") and _listener_pid_is(
+                    port, process.pid
+                ):
                     return server
         except OSError:
             pass
