@@ -119,3 +119,16 @@ def test_a_bad_value_stops_the_command_before_it_starts_with_a_sentence(
     assert "Traceback" not in result.stderr
     # Nothing was set up: no database made, no secret key written.
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_asgi_application_refuses_a_bad_value_under_any_server(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import newsdesk.config.asgi"],
+        env={**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_STREAM_BUFFER": "abc"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert "SettingError: NEWSDESK_STREAM_BUFFER is 'abc', which is not allowed" in result.stderr

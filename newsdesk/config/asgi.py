@@ -10,6 +10,11 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 from newsdesk import conf  # noqa: E402
 from newsdesk.config.bodies import ChunkedBodies  # noqa: E402
 
+# A NEWSDESK_* value its setting does not allow stops the process here, under any
+# ASGI server (`newsdesk serve` has said so before it got this far).
+if _refused := conf.problems():
+    raise conf.SettingError(" ".join(_refused))
+
 # Django runs in its synchronous (WSGI) mode on a pool of threads: every view
 # and middleware here is synchronous, so a request makes one hop from the
 # event loop to a thread and back. Django's own ASGI handler hops between the
