@@ -2,10 +2,11 @@
 
 Each :class:`Setting` has a default, a sentence of help and a parser that turns
 the environment's text into a typed value or refuses it, saying what is allowed
-(as Datasette's ``Setting`` does). ``newsdesk serve`` and ``newsdesk demo``
-check every setting before they listen (:func:`problems`), and Django's system
-checks report the same (``newsdesk.E001``), so a bad value stops the process
-at start-up with a sentence naming the variable, the value and what is allowed.
+(as Datasette's ``Setting`` does). Every ``newsdesk`` command checks every
+setting before it starts (:func:`problems`; ``serve`` and ``demo`` before they
+listen), the ASGI application when it is imported, and Django's system checks
+report the same (``newsdesk.E001``): a bad value stops the process at start-up
+with a sentence naming the variable, the value and what is allowed.
 
 Code reads a setting where it uses it (``conf.get_int("STREAM_BUFFER")``),
 never at import time, so tests and processes can change the environment. Each
@@ -41,7 +42,7 @@ class Parser(Protocol):
 
     @property
     def allowed(self) -> str:
-        """What the setting allows, as the end of a sentence ("a whole number of 1 or more")."""
+        """What the setting allows, as the end of a sentence ("a whole number (1 or more)")."""
         ...
 
     def __call__(self, text: str) -> Any: ...
