@@ -11,8 +11,8 @@ client. What a client writes into the header itself is always further left,
 so it is never reached.
 
 Engagement's rate limits and read counting, the sign-in lockout (django-axes'
-``AXES_CLIENT_IP_CALLABLE``), the search rate limit and the request log all
-call :func:`client_ip`. The server never lets uvicorn rewrite the peer
+``AXES_CLIENT_IP_CALLABLE``, through :func:`client_ip_or_none`), the search
+rate limit and the request log all call :func:`client_ip`. The server never lets uvicorn rewrite the peer
 (``proxy_headers`` off), so ``REMOTE_ADDR`` is always the socket's own peer.
 """
 
@@ -84,6 +84,13 @@ def client_ip(request: HasMeta) -> str:
         hops=conf.get_int("PROXY_HOPS"),
         trusted=conf.value("TRUSTED_PROXIES"),
     )
+
+
+def client_ip_or_none(request: HasMeta) -> str | None:
+    """:func:`client_ip`, or None when the peer has no IP address (a Unix socket, a test
+    client): for django-axes, which stores the address in an IP address column."""
+    address = client_ip(request)
+    return address if address_parse(address) is not None else None
 
 
 def proxies_problem() -> str | None:

@@ -7,7 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from newsdesk.proxies import address_parse, client_address, client_ip, proxies_problem
+from newsdesk.proxies import (
+    address_parse,
+    client_address,
+    client_ip,
+    client_ip_or_none,
+    proxies_problem,
+)
 
 LB = ipaddress.ip_network("10.0.0.0/8")
 CDN = ipaddress.ip_network("192.0.2.0/24")
@@ -86,3 +92,8 @@ def test_a_trusted_list_without_hops_is_a_start_up_error(monkeypatch):
     monkeypatch.setenv("NEWSDESK_TRUSTED_PROXIES", "10.0.0.0/8")
     monkeypatch.setenv("NEWSDESK_PROXY_HOPS", "0")
     assert "NEWSDESK_PROXY_HOPS is 0" in (proxies_problem() or "")
+
+
+def test_a_peer_without_an_address_is_none_for_the_sign_in_lockout():
+    assert client_ip_or_none(SimpleNamespace(META={})) is None
+    assert client_ip_or_none(SimpleNamespace(META={"REMOTE_ADDR": "::1"})) == "::1"

@@ -152,7 +152,7 @@ AXES_LOCKOUT_CALLABLE = "newsdesk.config.security.lockout_response"
 # The access log would add a row per successful sign-in; failures are what matters.
 AXES_DISABLE_ACCESS_LOG = True
 # The one rule for whom to believe about a client's address (NEWSDESK_PROXY_HOPS).
-AXES_CLIENT_IP_CALLABLE = "newsdesk.proxies.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsdesk.proxies.client_ip_or_none"
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:story_list"
 LOGOUT_REDIRECT_URL = "desk:login"
