@@ -160,6 +160,32 @@ def publish(editor: Any):
 
 
 @pytest.fixture
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Photos stored in a directory of this test's own (not the suite's data directory)."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/media/", "allow_overwrite": True},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def upload(media_root: Path, editor: Any):
+    """Put a photo in the library: ``upload(images.jpeg(), alt="...")`` returns the Media."""
+    from newsdesk.media.services import media_create
+
+    def do(data: bytes, *, actor: Any = None, **fields: Any) -> Any:
+        fields.setdefault("alt", "Ferry at the quay")
+        return media_create(data=data, actor=actor or editor, **fields)
+
+    return do
+
+
+@pytest.fixture
 def token_for():
     """Make an API token for a user: ``token_for(user)`` returns the raw token."""
     from newsdesk.api.services import token_create

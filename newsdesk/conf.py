@@ -87,16 +87,20 @@ def _bound(value: float, minimum: float | None, maximum: float | None, above: fl
         raise ValueError("it is too large")
 
 
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 def _range(minimum: float | None, maximum: float | None, above: float | None) -> str:
     if above is not None:
-        low = f"more than {above:g}"
-        return f" ({low}, at most {maximum:g})" if maximum is not None else f" ({low})"
+        low = f"more than {_number(above)}"
+        return f" ({low}, at most {_number(maximum)})" if maximum is not None else f" ({low})"
     if minimum is not None and maximum is not None:
-        return f" ({minimum:g} to {maximum:g})"
+        return f" ({_number(minimum)} to {_number(maximum)})"
     if minimum is not None:
-        return f" ({minimum:g} or more)"
+        return f" ({_number(minimum)} or more)"
     if maximum is not None:
-        return f" (at most {maximum:g})"
+        return f" (at most {_number(maximum)})"
     return ""
 
 
@@ -439,6 +443,55 @@ SETTINGS: dict[str, Setting] = {
         "Pages each process keeps in its own memory in front of the shared cache (Redis); least recently used go first.",
         Integer(minimum=0),
     ),
+    # --- media: photos uploaded by the newsroom (newsdesk/media) ---
+    "MEDIA_ROOT": Setting(
+        "",
+        "Directory holding photo renditions when they are stored on this machine. Unset: media in the data directory.",
+    ),
+    "MEDIA_URL": Setting(
+        "/media/",
+        "Public address of the renditions: /media/ (served by newsdesk serve), or the bucket's or CDN's origin and path with S3.",
+        Text(
+            pattern=r"(/\S*|https?://\S+)?",
+            describe="a path such as /media/ or an http(s) URL, or unset",
+        ),
+    ),
+    "MEDIA_MAX_BYTES": Setting(
+        "26214400",
+        "Largest photo file accepted, in bytes (25 MB); larger uploads are refused (413).",
+        Integer(minimum=1024, unit="bytes"),
+    ),
+    "MEDIA_MAX_PIXELS": Setting(
+        "50000000",
+        "Largest photo accepted, in pixels (width x height), checked before decoding; at most 178000000.",
+        Integer(minimum=1, maximum=178_000_000),
+    ),
+    "MEDIA_WIDTHS": Setting(
+        "480,800,1200,1600",
+        "Widths in pixels of the renditions made of each photo (never wider than the photo itself).",
+        Listing(Integer(minimum=16, maximum=10_000), required=True),
+    ),
+    "MEDIA_S3_BUCKET": Setting(
+        "", "S3 bucket for renditions (an S3-compatible store). Unset: files in MEDIA_ROOT."
+    ),
+    "MEDIA_S3_ENDPOINT_URL": Setting(
+        "",
+        "Endpoint of an S3-compatible store (https://s3.example.net). Unset: Amazon S3.",
+        Url(("http", "https")),
+    ),
+    "MEDIA_S3_REGION": Setting("", "Region of the S3 bucket (eu-west-1)."),
+    "MEDIA_S3_ACCESS_KEY_ID": Setting(
+        "",
+        "Access key for the bucket. Unset: boto3's own chain (AWS_ACCESS_KEY_ID, instance role...).",
+    ),
+    "MEDIA_S3_SECRET_ACCESS_KEY": Setting(
+        "", "Secret key for the bucket, with MEDIA_S3_ACCESS_KEY_ID."
+    ),
+    "MEDIA_S3_PREFIX": Setting("media", "Key prefix of renditions in the bucket."),
+    "MEDIA_S3_ACL": Setting(
+        "",
+        "Canned ACL given to each rendition (public-read) for buckets that use ACLs. Unset: none; make the bucket's objects readable by a bucket policy or serve them through a CDN.",
+    ),
     # --- engagement: reactions and read counting ---
     "REACTIONS": Setting(
         "very-good:Very good,informative:Informative,sad:Sad",
@@ -551,6 +604,43 @@ SETTINGS: dict[str, Setting] = {
         "30",
         "Days a reader's reading history is kept for Recommended for you.",
         Integer(minimum=1, unit="days"),
+    ),
+    # --- embeds: videos, social posts and maps in entries (newsdesk/embeds) ---
+    "EMBED_MASTODON_HOSTS": Setting(
+        "mastodon.social,mastodon.online,mstdn.social,mas.to,mastodon.world,hachyderm.io,fosstodon.org,journa.host",
+        "Comma-separated Mastodon servers whose posts become embeds; their frames are allowed by the Content-Security-Policy.",
+        Parsed(
+            "newsdesk.embeds.providers:mastodon_hosts_parse",
+            "comma-separated host names of Mastodon servers, such as mastodon.social",
+        ),
+    ),
+    "EMBED_BUDGET_SECONDS": Setting(
+        "4",
+        "Longest publishing an entry waits for its embeds' providers (all of them together); what is not back by then becomes a plain link card.",
+        Number(minimum=0.1, unit="seconds"),
+    ),
+    "OEMBED_TIMEOUT_SECONDS": Setting(
+        "3",
+        "Longest one request to a provider (oEmbed data or a thumbnail) may take.",
+        Number(minimum=0.1, unit="seconds"),
+    ),
+    "OEMBED_MAX_BYTES": Setting(
+        "262144",
+        "Largest oEmbed answer read from a provider; a bigger one makes a link card.",
+        Integer(minimum=1024, unit="bytes"),
+    ),
+    "EMBED_THUMBNAIL_MAX_BYTES": Setting(
+        "5000000",
+        "Largest thumbnail taken from a provider; a bigger one is left out of the card.",
+        Integer(minimum=1024, unit="bytes"),
+    ),
+    "OEMBED_ENDPOINTS": Setting(
+        "",
+        "Replacement oEmbed endpoints as comma-separated provider=URL pairs (youtube=https://oembed.internal/youtube; * for every provider). The operator vouches for them: they may be on a private address, and so may thumbnails on the same origin.",
+        Parsed(
+            "newsdesk.embeds.oembed:endpoints_parse",
+            "comma-separated provider=URL pairs with http(s) URLs (* for every provider), or unset",
+        ),
     ),
 }
 

@@ -19,6 +19,8 @@ from ninja import Body, NinjaAPI, Query, Status
 from newsdesk import conf
 from newsdesk.engagement.api import router as engagement_router
 from newsdesk.live.log import events_after
+from newsdesk.media.api import media_json
+from newsdesk.media.api import router as media_router
 from newsdesk.newsroom import selectors as newsroom_selectors
 from newsdesk.newsroom import services
 from newsdesk.newsroom.fragments import entry_fragment
@@ -56,7 +58,9 @@ Live stories, their entries and key points, and the story event log.
   reads include the drafts its owner can work on.
 * **Errors** are always `{"error": "<code>", "detail": "<sentence>"}`: `invalid` (400),
   `unauthorized` (401), `forbidden` (403), `not_found` (404), `method_not_allowed` (405),
-  `conflict` (409), `too_large` (413, bodies over 1 MiB), `unavailable` (503).
+  `conflict` (409), `too_large` (413, bodies over 1 MiB; photos over `NEWSDESK_MEDIA_MAX_BYTES`),
+  `unsupported_media_type` (415, an upload that is not a JPEG, PNG, WebP, GIF or HEIC picture),
+  `unavailable` (503).
 * **Input is strict**: `"true"` is not a boolean and `1` is not text; unknown fields
   are refused, so a misspelt field is an error rather than silently ignored.
 * **Conflicts.** A change may carry the `version` it was based on; when someone
@@ -66,6 +70,8 @@ Live stories, their entries and key points, and the story event log.
   `?cursor=` (stories) or `?before=` (entries).
 * An entry's `html` is its `<article>` exactly as the story page and the live
   stream render it; `body_html` is the body alone. Both are sanitised.
+* **Photos** are uploaded to `/api/media` (multipart: `file`, `alt`, `caption`, `credit`,
+  `decorative`) and shown in entries by id (`media`, in order) and on stories (`image`).
 """
 
 api = NinjaAPI(
@@ -77,6 +83,7 @@ api = NinjaAPI(
 )
 install_handlers(api)
 api.add_router("/", engagement_router)
+api.add_router("/", media_router)
 
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -153,10 +160,22 @@ def story_json(story: Story) -> dict[str, Any]:
         "version": story.version,
         "last_seq": story.last_seq,
         "authors": [a for a in (_byline(user) for user in authors) if a],
+        "image": story.image_id,
+        "image_url": _preview_image_url(story),
     }
 
 
+def _preview_image_url(story: Story) -> str | None:
+    """The story's picture at link-preview size: its own image, else the newest entry photo."""
+    photo = newsroom_selectors.story_image(story=story)
+    if photo is None:
+        return None
+    rendition = photo.rendition(1200)
+    return rendition["url"] if rendition else None
+
+
 def entry_json(entry: Entry, story: Story) -> dict[str, Any]:
+    photos = entry.photos
     return {
         "id": entry.pk,
         "story": story.pk,
@@ -172,6 +191,8 @@ def entry_json(entry: Entry, story: Story) -> dict[str, Any]:
         "key_event": entry.key_event,
         "pinned": entry.pinned,
         "url": f"{story.get_absolute_url()}#{entry.anchor}",
+        "media": [photo.pk for photo in photos],
+        "media_items": [media_json(photo) for photo in photos],
     }
 
 
@@ -287,6 +308,7 @@ def stories_create(request: HttpRequest, payload: StoryCreate) -> Status[dict[st
         live=payload.live,
         status=payload.status,
         slug=payload.slug,
+        image=payload.image,
     )
     return Status(201, story_json(_story(request, story.pk)))
 
@@ -311,6 +333,7 @@ def stories_update(request: HttpRequest, story_id: int, payload: StoryPatch) -> 
         body=payload.body,
         status=payload.status,
         section=section,
+        image=payload.image if "image" in payload.model_fields_set else services.UNSET,
     )
     return story_json(_story(request, story_id))
 
@@ -354,6 +377,7 @@ def entries_create(
         title=payload.title,
         key_event=payload.key_event,
         pinned=payload.pinned,
+        media=payload.media,
     )
     return Status(201, entry_json(entry, story))
 
@@ -381,7 +405,9 @@ def entries_update(
     story = _story(request, story_id)
     entry = _entry(story, entry_id)
     user = request.auth  # type: ignore[attr-defined]
-    corrects = any(v is not None for v in (payload.body, payload.title, payload.key_event))
+    corrects = any(
+        v is not None for v in (payload.body, payload.title, payload.key_event, payload.media)
+    )
     pins = payload.pinned is not None and payload.pinned != entry.pinned
     # One transaction: a refused pin leaves no half-applied correction behind.
     with transaction.atomic():
@@ -393,6 +419,7 @@ def entries_update(
                 body=payload.body,
                 title=payload.title,
                 key_event=payload.key_event,
+                media=payload.media,
             )
         elif payload.version != entry.version:
             raise ApiError(

@@ -26,7 +26,14 @@ from newsdesk.newsroom.errors import NewsroomError
 
 logger = logging.getLogger(__name__)
 
-STATUS_FOR_CODE = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409}
+STATUS_FOR_CODE = {
+    "invalid": 400,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "too_large": 413,
+    "unsupported_media_type": 415,
+}
 CODE_FOR_STATUS = {
     400: "invalid",
     401: "unauthorized",
@@ -35,6 +42,7 @@ CODE_FOR_STATUS = {
     405: "method_not_allowed",
     409: "conflict",
     413: "too_large",
+    415: "unsupported_media_type",
     429: "rate_limited",
 }
 
@@ -82,6 +90,17 @@ class JsonParser(Parser):
 # Room for the largest article body (100,000 characters) even when every
 # character is sent as a six-byte JSON escape; anything bigger is refused unread.
 MAX_BODY_BYTES = 1024 * 1024
+# A photo upload's form fields and multipart framing, beyond the file itself.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+def body_limit(request: HttpRequest) -> int:
+    """The largest body this request may send: a photo upload's limit, else MAX_BODY_BYTES."""
+    if request.method == "POST" and request.path.rstrip("/") == "/api/media":
+        from newsdesk.media.services import media_limits
+
+        return media_limits()[0] + UPLOAD_OVERHEAD_BYTES
+    return MAX_BODY_BYTES
 
 
 # --- validation messages ----------------------------------------------------------
@@ -184,10 +203,8 @@ def _on_django_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(403, "forbidden", "Your role does not allow this.")
 
 
-def _too_large() -> HttpResponse:
-    return error_response(
-        413, "too_large", f"The request body is larger than {MAX_BODY_BYTES:,} bytes."
-    )
+def _too_large(limit: int = MAX_BODY_BYTES) -> HttpResponse:
+    return error_response(413, "too_large", f"The request body is larger than {limit:,} bytes.")
 
 
 def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
@@ -239,8 +256,9 @@ def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return error_response(400, "invalid", "The Content-Length header is not a number.")
-        if length > MAX_BODY_BYTES:
-            return _too_large()
+        limit = body_limit(request)
+        if length > limit:
+            return _too_large(limit)
         try:
             response = view(request, *args, **kwargs)
         except Http404:

@@ -9,7 +9,7 @@ which word the messages.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
@@ -83,6 +83,10 @@ class StoryOut(Schema):
     version: int = Field(description="Send back with a change to detect conflicting edits.")
     last_seq: int = Field(description="Head of the story's event log.")
     authors: list[AuthorOut]
+    image: int | None = Field(description="The story's own photo (a media id), or null.")
+    image_url: str | None = Field(
+        description="Link-preview picture (1200 wide): the story's photo, else the newest entry photo."
+    )
 
 
 class StoryPage(Schema):
@@ -100,6 +104,9 @@ class StoryCreate(StrictIn):
         default=None, description="Default: live for a live story, published for an article."
     )  # type: ignore[assignment]
     slug: StrictStr = ""
+    image: StrictInt | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A photo id for link previews and lists."
+    )
 
 
 class StoryPatch(StrictIn):
@@ -110,6 +117,9 @@ class StoryPatch(StrictIn):
     section: StrictStr = Field(
         default=None, description="Slug or path of the section to move the story to."
     )  # type: ignore[assignment]
+    image: StrictInt | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A photo id; null removes the story's photo."
+    )
     version: StrictInt = Field(
         default=None, ge=1, le=VERSION_MAX, description="The version the change is based on."
     )  # type: ignore[assignment]
@@ -135,6 +145,10 @@ class EntryOut(Schema):
     key_event: bool
     pinned: bool
     url: str = Field(description="Permalink: the story page and the entry's anchor.")
+    media: list[int] = Field(description="Ids of the photos shown after the body, in order.")
+    media_items: list[dict[str, Any]] = Field(
+        description="Those photos with their renditions (as GET /api/media/{id})."
+    )
 
 
 class EntryPage(Schema):
@@ -142,11 +156,18 @@ class EntryPage(Schema):
     next: str | None = Field(description="Pass as ?before= for older entries; null at the end.")
 
 
+MediaIds = list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]]
+
+
 class EntryCreate(StrictIn):
-    body: StrictStr = Field(description="Markdown.")
+    body: StrictStr = Field(default="", description="Markdown; may be empty when photos are given.")
     title: StrictStr = ""
     key_event: StrictBool = False
     pinned: StrictBool = False
+    media: MediaIds = Field(
+        default=None,
+        description="Photo ids (from POST /api/media), shown after the body in this order.",
+    )  # type: ignore[assignment]
 
 
 class EntryPatch(StrictIn):
@@ -157,6 +178,9 @@ class EntryPatch(StrictIn):
     title: StrictStr = None  # type: ignore[assignment]
     key_event: StrictBool = None  # type: ignore[assignment]
     pinned: StrictBool = None  # type: ignore[assignment]
+    media: MediaIds = Field(
+        default=None, description="Replace the entry's photos (an empty list removes them)."
+    )  # type: ignore[assignment]
 
 
 # --- key points -------------------------------------------------------------------

@@ -23,7 +23,9 @@ if _refused := conf.problems():
 # with the API publish; docs/architecture.md).
 django_application = WSGIMiddleware(get_wsgi_application(), workers=conf.get_int("DJANGO_THREADS"))
 # WSGI reads a body by its Content-Length: a chunked one is read first and given one.
-django_application = ChunkedBodies(django_application)
+django_application = ChunkedBodies(
+    django_application, limit=max(ChunkedBodies.LIMIT, 2 * conf.get_int("MEDIA_MAX_BYTES"))
+)
 
 from newsdesk.live.edge import Edge  # noqa: E402
 from newsdesk.pages.edgecache import PageCache  # noqa: E402

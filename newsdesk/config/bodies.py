@@ -24,7 +24,8 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Larger than any body a view accepts (the API refuses more than 1 MiB itself, by
-# the Content-Length given here); a chunked body is read whole before Django runs.
+# the Content-Length given here; a photo upload is bounded by NEWSDESK_MEDIA_MAX_BYTES,
+# which config/asgi.py adds room for); a chunked body is read whole before Django runs.
 LIMIT = 32 * 1024 * 1024
 MEMORY = 1024 * 1024
 CHUNK = 64 * 1024
@@ -37,6 +38,8 @@ def _chunked(headers: list[tuple[bytes, bytes]]) -> bool:
 
 class ChunkedBodies:
     """ASGI middleware in front of a WSGI app: a chunked body gets its Content-Length."""
+
+    LIMIT = LIMIT
 
     def __init__(self, app: App, *, limit: int = LIMIT, memory: int = MEMORY) -> None:
         self.app = app

@@ -13,8 +13,22 @@ from csp.constants import NONCE, NONE, SELF
 
 from newsdesk import conf
 from newsdesk.config.logging import logging_config
+from newsdesk.embeds.providers import frame_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _s3_custom_domain(media_url: str) -> str | None:
+    """``cdn.example/media`` from an absolute MEDIA_URL, for S3 URLs under it; else None."""
+    if "://" not in media_url:
+        return None
+    return media_url.split("://", 1)[1].rstrip("/") or None
+
+
+def _s3_url_protocol(media_url: str) -> str:
+    return media_url.split("://", 1)[0] + ":" if "://" in media_url else "https:"
+
+
 DATA_DIR = Path(conf.get_str("DATA_DIR")).resolve()
 
 
@@ -46,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "newsdesk.media",
     "newsdesk.newsroom",
     "newsdesk.live",
     "newsdesk.pages",
@@ -53,6 +68,7 @@ INSTALLED_APPS = [
     "newsdesk.engagement",
     "newsdesk.discovery",
     "newsdesk.api",
+    "newsdesk.embeds",
     # Serves the API docs page (Swagger UI) from bundled files, not a CDN.
     "ninja",
     "newsdesk.search",
@@ -167,8 +183,43 @@ STATIC_ROOT = DATA_DIR / "static"
 # WhiteNoise serves from the finders until `collectstatic` fills this; it warns
 # (and the test suite turns warnings into errors) when the directory is absent.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Photo renditions (newsdesk/media): content-addressed names, so a file is never
+# replaced by different bytes and overwriting one is harmless.
+MEDIA_ROOT = Path(conf.get("MEDIA_ROOT") or DATA_DIR / "media").resolve()
+MEDIA_URL = conf.get("MEDIA_URL").strip() or "/media/"
+if not MEDIA_URL.endswith("/"):
+    MEDIA_URL += "/"
+if conf.get("MEDIA_S3_BUCKET").strip():
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": conf.get("MEDIA_S3_BUCKET").strip(),
+            "endpoint_url": conf.get("MEDIA_S3_ENDPOINT_URL").strip() or None,
+            "region_name": conf.get("MEDIA_S3_REGION").strip() or None,
+            "access_key": conf.get("MEDIA_S3_ACCESS_KEY_ID").strip() or None,
+            "secret_key": conf.get("MEDIA_S3_SECRET_ACCESS_KEY").strip() or None,
+            "location": conf.get("MEDIA_S3_PREFIX").strip().strip("/"),
+            "file_overwrite": True,
+            # Public, immutable URLs: no signatures that expire, cached for a year.
+            "querystring_auth": False,
+            "custom_domain": _s3_custom_domain(MEDIA_URL),
+            "url_protocol": _s3_url_protocol(MEDIA_URL),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "default_acl": conf.get("MEDIA_S3_ACL").strip() or None,
+        },
+    }
+else:
+    _media_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "base_url": MEDIA_URL,
+            "allow_overwrite": True,
+            "file_permissions_mode": 0o644,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -213,9 +264,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _embed_frame_origins() -> list[str]:
+    return frame_origins(mastodon_hosts=conf.value("EMBED_MASTODON_HOSTS"))
+
+
 # A strict policy: scripts and styles only from this site's static files (script
-# elements may also carry the request's nonce); nothing may frame a page except
-# the embed view, which replaces frame-ancestors (newsdesk/pages/embed.py).
+# elements may also carry the request's nonce); frames only from the embed
+# providers (newsdesk/embeds/providers.py), loaded when a reader asks for one;
+# nothing may frame a page except the embed view, which replaces
+# frame-ancestors (newsdesk/pages/embed.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -224,6 +283,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "https:"],
         "connect-src": [SELF],
         "font-src": [SELF],
+        "frame-src": _embed_frame_origins(),
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

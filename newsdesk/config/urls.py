@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("desk/", include("newsdesk.desk.urls")),
+    path("desk/", include("newsdesk.embeds.urls")),
     path("api/", include("newsdesk.api.urls")),
     path("", include("newsdesk.engagement.urls")),
     path("", include("newsdesk.discovery.urls")),

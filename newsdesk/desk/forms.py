@@ -22,11 +22,12 @@ class ReporterChoiceField(forms.ModelMultipleChoiceField):
 
 
 class EntryForm(forms.Form):
-    """A new live entry."""
+    """A new live entry: text, photos, or both (the service says when it is empty)."""
 
     title = forms.CharField(label="Title (optional)", required=False)
     body = forms.CharField(
         label="Entry (Markdown)",
+        required=False,
         strip=False,
         widget=forms.Textarea(
             attrs={
@@ -52,6 +53,7 @@ class EntryEditForm(forms.Form):
     title = forms.CharField(label="Title (optional)", required=False)
     body = forms.CharField(
         label="Entry (Markdown)",
+        required=False,
         strip=False,
         widget=forms.Textarea(
             attrs={"rows": 10, "data-composer-body": "", "aria-keyshortcuts": "Control+Enter"}
@@ -141,3 +143,15 @@ class AssignForm(forms.Form):
         field = self.fields["reporters"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = reporter_list()
+
+
+class PhotoForm(forms.Form):
+    """A photo's description in the library, with the version it was read at."""
+
+    alt = forms.CharField(
+        label="Alt text", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decorative = forms.BooleanField(label="Decorative (no alt text needed)", required=False)
+    caption = forms.CharField(label="Caption", required=False, strip=False)
+    credit = forms.CharField(label="Credit", required=False, strip=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import media_views, views
 
 app_name = "desk"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("stories/<int:story_id>/status/", views.story_status, name="story_status"),
     path("stories/<int:story_id>/key-points/", views.key_points_update, name="key_points"),
     path("stories/<int:story_id>/reporters/", views.story_assign, name="story_assign"),
+    path("stories/<int:story_id>/image/", media_views.story_image, name="story_image"),
+    path("media/", media_views.media_library, name="media_library"),
+    path("media/<int:media_id>/", media_views.media_describe, name="media_describe"),
+    path("media/<int:media_id>/delete/", media_views.media_delete, name="media_delete"),
     path("stories/<int:story_id>/entries/<int:entry_id>/", views.entry_row, name="entry_row"),
     path(
         "stories/<int:story_id>/entries/<int:entry_id>/edit/",

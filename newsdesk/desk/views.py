@@ -16,13 +16,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from newsdesk.embeds.selectors import embeds_failed_attach
+from newsdesk.embeds.services import entry_body_render
+from newsdesk.media import processing
+from newsdesk.media import services as media_services
+from newsdesk.media.errors import TooLarge, Unsupported
+from newsdesk.media.selectors import media_search
 from newsdesk.newsroom import limits, selectors, services
 from newsdesk.newsroom.errors import (
     ConflictError,
@@ -40,7 +47,6 @@ from newsdesk.newsroom.permissions import (
     is_editor,
     journalist_of,
 )
-from newsdesk.newsroom.rendering import markdown_to_html
 
 from .forms import (
     AssignForm,
@@ -50,11 +56,18 @@ from .forms import (
     StoryCreateForm,
     StoryEditForm,
 )
+from .photos import EntryPhotos
 from .selectors import story_list_with_entry_counts
 
 logger = logging.getLogger(__name__)
 
 ENTRIES_PER_PAGE = 50
+# Photos listed at once by the library picker and pages.
+LIBRARY_PAGE = 24
+# Files one form may send at once without the script (which sends one per request).
+FILES_AT_ONCE = 4
+# A form's text fields and multipart framing, beyond its files.
+UPLOAD_OVERHEAD_BYTES = 256 * 1024
 
 DB_DOWN_PUBLISH = "The database is not reachable; your entry was not published. Try again."
 DB_DOWN_SAVE = "The database is not reachable; your change was not saved. Try again."
@@ -74,6 +87,8 @@ NO_ROLE = (
 NOT_ASSIGNED = "You are not assigned to this story, so you cannot work on it. Ask an editor."
 
 ERROR_STATUS: list[tuple[type[NewsroomError], int]] = [
+    (TooLarge, 413),
+    (Unsupported, 415),
     (ConflictError, 409),
     (PermissionDenied, 403),
     (NotFound, 404),
@@ -181,7 +196,7 @@ def entry_for(story: Story, entry_id: int) -> Entry:
 def editor_only(request: HttpRequest, story: Story) -> None:
     if not can_manage_story(request.user, story):
         raise DeskForbidden(
-            "Only editors can change a story's headline, status, key points or reporters."
+            "Only editors can change a story's headline, image, status, key points or reporters."
         )
 
 
@@ -202,6 +217,7 @@ def entry_rights(user: Any, story: Story, entries: list[Entry]) -> None:
     for entry in entries:
         entry.desk_can_edit = editor or (may_post and entry.author_id == user.pk)
         entry.desk_can_pin = can_pin(user, entry)
+    embeds_failed_attach(entries=entries)
 
 
 def entry_row_html(request: HttpRequest, story: Story, entry: Entry) -> str:
@@ -215,6 +231,55 @@ def int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def upload_limit() -> int:
+    """The largest body a desk form with files may send."""
+    max_bytes, _ = media_services.media_limits()
+    return max_bytes * FILES_AT_ONCE + UPLOAD_OVERHEAD_BYTES
+
+
+def upload_bounded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse a body over ``upload_limit`` before anything reads it, then check CSRF.
+
+    Django's CSRF middleware reads the form, hence every uploaded file, before the
+    view runs; so such views are exempt from the middleware and ``csrf_protect``
+    runs here, after the size check.
+    """
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        length = int_or_none(request.META.get("CONTENT_LENGTH")) or 0
+        limit = upload_limit()
+        if length > limit:
+            max_bytes, _ = media_services.media_limits()
+            detail = (
+                f"This sends {processing.size_text(length)} at once; the desk takes up to "
+                f"{processing.size_text(limit)} ({processing.size_text(max_bytes)} a photo). "
+                "Nothing was saved: go back and send fewer or smaller photos at a time."
+            )
+            if wants_json(request):
+                return JsonResponse({"error": "too_large", "detail": detail}, status=413)
+            context = {"detail": detail, "heading": "Too much at once"}
+            return render(request, "desk/refused.html", context, status=413)
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
+def photo_limits() -> dict[str, Any]:
+    """What the upload fields say about size, and what desk.js checks before sending."""
+    max_bytes, _ = media_services.media_limits()
+    return {"max_bytes": max_bytes, "max_text": processing.size_text(max_bytes)}
+
+
+def library_page(request: HttpRequest, *, query: str = "") -> dict[str, Any]:
+    """One page of the library for the pickers: ``q`` and ``before`` from the query string."""
+    q = (query or request.GET.get("q", "")).strip()
+    before = int_or_none(request.GET.get("before"))
+    photos, cursor = media_search(q=q, before=before, limit=LIBRARY_PAGE)
+    return {"q": q, "photos": photos, "next": cursor, "before": before}
 
 
 # --- story list ------------------------------------------------------------------
@@ -290,6 +355,8 @@ def composer_page(
     key_points_form: KeyPointsForm | None = None,
     assign_form: AssignForm | None = None,
     preview_html: str | None = None,
+    photos: EntryPhotos | None = None,
+    library: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The story's desk page; with status 503 it renders what it can without the database."""
     user = request.user
@@ -302,6 +369,9 @@ def composer_page(
         "preview_html": preview_html,
         "before": before,
         "degraded": False,
+        "entry_photos": photos or EntryPhotos(),
+        "library": library,
+        "photo_limits": photo_limits(),
     }
     if story.live and entry_form is None:
         entry_form = EntryForm(can_pin=editor)
@@ -335,6 +405,7 @@ def composer_page(
             context["assigned"] = list(story.assignees.select_related("journalist"))
             context["story_form"] = story_form
             context["key_points_form"] = key_points_form
+            context["story_image"] = story.image if story.image_id else None
     except DatabaseError:
         if status != 503:
             raise
@@ -343,7 +414,11 @@ def composer_page(
 
 
 def write_failed(
-    request: HttpRequest, story: Story, error: NewsroomError, **forms: Any
+    request: HttpRequest,
+    story: Story,
+    error: NewsroomError,
+    photos: EntryPhotos | None = None,
+    **forms: Any,
 ) -> HttpResponse:
     """A service refused a write: its sentence, on the page or as JSON."""
     status = status_for(error)
@@ -352,13 +427,42 @@ def write_failed(
     for form in forms.values():
         if form is not None and form.is_bound:
             form_error(form, error)
-    return composer_page(request, story, status=status, error=error.detail, **forms)
+    return composer_page(request, story, status=status, error=error.detail, photos=photos, **forms)
 
 
-def database_down(request: HttpRequest, story: Story, detail: str, **forms: Any) -> HttpResponse:
+def database_down(
+    request: HttpRequest,
+    story: Story,
+    detail: str,
+    photos: EntryPhotos | None = None,
+    **forms: Any,
+) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"error": "unavailable", "detail": detail}, status=503)
-    return composer_page(request, story, status=503, error=detail, **forms)
+    return composer_page(request, story, status=503, error=detail, photos=photos, **forms)
+
+
+def photos_refused(photos: EntryPhotos) -> str:
+    """The page's sentence when files were refused."""
+    if len(photos.refused) == 1:
+        return f"{photos.refused[0].filename} was not added: {photos.refused[0].detail}"
+    return f"{len(photos.refused)} files were not added; each says why below."
+
+
+def photos_handled(
+    request: HttpRequest, photos: EntryPhotos, action: str
+) -> tuple[bool, dict[str, Any] | None]:
+    """The form's own photo work without the script; True when the page is to be shown again.
+
+    Files sent are uploaded whatever the button; ``attach``, ``library`` and the
+    move/remove buttons then show the form again instead of saving the entry.
+    """
+    photos.upload(request.FILES.getlist("files"), user=request.user)
+    library = None
+    if action == "library":
+        library = library_page(request, query=request.POST.get("library-q", ""))
+    again = photos.apply(action) or action in ("attach", "library")
+    return again, library
 
 
 @journalist_required
@@ -367,36 +471,75 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     return composer_page(request, story_for(request, story_id))
 
 
+@upload_bounded
 @journalist_required
 @require_POST
 def entry_publish(request: HttpRequest, story_id: int) -> HttpResponse:
     story = story_for(request, story_id)
     form = EntryForm(request.POST, can_pin=is_editor(request.user))
+    action = request.POST.get("action", "publish")
+    try:
+        photos = EntryPhotos.from_post(request.POST, user=request.user)
+        again, library = photos_handled(request, photos, action)
+    except DatabaseError:
+        return database_down(request, story, DB_DOWN_PUBLISH, entry_form=form)
+    if again:
+        return composer_page(
+            request,
+            story,
+            status=400 if photos.refused else 200,
+            error=photos_refused(photos) if photos.refused else "",
+            entry_form=form,
+            photos=photos,
+            library=library,
+        )
     if not form.is_valid():
         if wants_json(request):
             detail = " ".join(str(e) for errors in form.errors.values() for e in errors)
             return JsonResponse({"error": "invalid", "detail": detail}, status=400)
         return composer_page(
-            request, story, status=400, error="The entry was not published.", entry_form=form
+            request,
+            story,
+            status=400,
+            error="The entry was not published.",
+            entry_form=form,
+            photos=photos,
         )
     data = form.cleaned_data
-    if request.POST.get("action") == "preview":
+    if action == "preview":
         return composer_page(
-            request, story, entry_form=form, preview_html=markdown_to_html(data["body"])
+            request,
+            story,
+            entry_form=form,
+            preview_html=entry_body_render(body=data["body"]),
+            photos=photos,
+        )
+    if photos.refused:
+        # The journalist meant these files to go with the entry: publish nothing yet.
+        return composer_page(
+            request,
+            story,
+            status=400,
+            error=photos_refused(photos) + " The entry was not published.",
+            entry_form=form,
+            photos=photos,
         )
     try:
-        entry = services.entry_publish(
-            story=story,
-            author=request.user,
-            body=data["body"],
-            title=data["title"],
-            key_event=data["key_event"],
-            pinned=data.get("pinned", False),
-        )
+        with transaction.atomic():
+            photos.describe(user=request.user)
+            entry = services.entry_publish(
+                story=story,
+                author=request.user,
+                body=data["body"],
+                title=data["title"],
+                key_event=data["key_event"],
+                pinned=data.get("pinned", False),
+                media=photos.ids,
+            )
     except NewsroomError as error:
-        return write_failed(request, story, error, entry_form=form)
+        return write_failed(request, story, error, photos=photos, entry_form=form)
     except DatabaseError:
-        return database_down(request, story, DB_DOWN_PUBLISH, entry_form=form)
+        return database_down(request, story, DB_DOWN_PUBLISH, photos=photos, entry_form=form)
     if wants_json(request):
         return JsonResponse(
             {
@@ -423,7 +566,7 @@ def entry_preview(request: HttpRequest, story_id: int) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    return HttpResponse(markdown_to_html(body), content_type="text/html; charset=utf-8")
+    return HttpResponse(entry_body_render(body=body), content_type="text/html; charset=utf-8")
 
 
 @journalist_required
@@ -435,6 +578,7 @@ def entry_row(request: HttpRequest, story_id: int, entry_id: int) -> HttpRespons
     return HttpResponse(entry_row_html(request, story, entry))
 
 
+@upload_bounded
 @journalist_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, story_id: int, entry_id: int) -> HttpResponse:
@@ -442,7 +586,14 @@ def entry_edit(request: HttpRequest, story_id: int, entry_id: int) -> HttpRespon
     entry = entry_for(story, entry_id)
     if not can_edit_entry(request.user, entry):
         raise DeskForbidden("You can only change your own entries in stories you are on.")
-    context: dict[str, Any] = {"story": story, "entry": entry, "error": "", "preview_html": None}
+    context: dict[str, Any] = {
+        "story": story,
+        "entry": entry,
+        "error": "",
+        "preview_html": None,
+        "photo_limits": photo_limits(),
+        "library": None,
+    }
     if request.method == "GET":
         context["form"] = EntryEditForm(
             initial={
@@ -452,25 +603,50 @@ def entry_edit(request: HttpRequest, story_id: int, entry_id: int) -> HttpRespon
                 "version": entry.version,
             }
         )
+        context["entry_photos"] = EntryPhotos.of_entry(entry.photos, user=request.user)
         return render(request, "desk/entry_edit.html", context)
     form = EntryEditForm(request.POST)
     context["form"] = form
+    action = request.POST.get("action", "save")
+    try:
+        photos = EntryPhotos.from_post(request.POST, user=request.user)
+        again, context["library"] = photos_handled(request, photos, action)
+    except DatabaseError:
+        context["error"] = DB_DOWN_SAVE
+        context["entry_photos"] = EntryPhotos.of_entry([], user=request.user)
+        return render(request, "desk/entry_edit.html", context, status=503)
+    context["entry_photos"] = photos
+    if again:
+        context["error"] = photos_refused(photos) if photos.refused else ""
+        status = 400 if photos.refused else 200
+        return render(request, "desk/entry_edit.html", context, status=status)
     if not form.is_valid():
-        context["error"] = "The correction was not saved."
+        context["error"] = "The correction was not saved." + (
+            " The form did not say which version of the entry you edited: reload the page "
+            "and make the change again."
+            if "version" in form.errors
+            else ""
+        )
         return render(request, "desk/entry_edit.html", context, status=400)
     data = form.cleaned_data
-    if request.POST.get("action") == "preview":
-        context["preview_html"] = markdown_to_html(data["body"])
+    if action == "preview":
+        context["preview_html"] = entry_body_render(body=data["body"])
         return render(request, "desk/entry_edit.html", context)
+    if photos.refused:
+        context["error"] = photos_refused(photos) + " The correction was not saved."
+        return render(request, "desk/entry_edit.html", context, status=400)
     try:
-        services.entry_correct(
-            entry=entry,
-            actor=request.user,
-            version=data["version"],
-            body=data["body"],
-            title=data["title"],
-            key_event=data["key_event"],
-        )
+        with transaction.atomic():
+            photos.describe(user=request.user)
+            services.entry_correct(
+                entry=entry,
+                actor=request.user,
+                version=data["version"],
+                body=data["body"],
+                title=data["title"],
+                key_event=data["key_event"],
+                media=photos.ids if photos.present else None,
+            )
     except NewsroomError as error:
         form_error(form, error)
         context["error"] = error.detail

@@ -22,8 +22,10 @@ from newsdesk.cli import DEMO_PASSWORD, DEMO_USERNAME
 from newsdesk.live import kinds
 from newsdesk.live.log import story_head
 from newsdesk.live.models import StoryEvent
+from newsdesk.media.services import media_create
 
 from . import demo_content as content
+from .demo_photos import demo_photo
 from .fragments import entry_fragment
 from .models import Entry, KeyPoints, Section, Story
 from .services import (
@@ -256,13 +258,26 @@ def _live_story_load(newsroom: DemoNewsroom, spec: content.LiveStorySpec) -> Sto
         head = story_head(story_id=story.pk) or 0
         if action == "publish":
             item = spec.entries[subject]
+            author = newsroom.users[item.author]
+            photos = [
+                media_create(
+                    data=demo_photo(photo.drawing),
+                    filename=f"{photo.drawing}.jpg",
+                    alt=photo.alt,
+                    caption=photo.caption,
+                    credit=photo.credit,
+                    actor=author,
+                ).pk
+                for photo in item.photos
+            ]
             entry = entry_publish(
                 story=story,
-                author=newsroom.users[item.author],
+                author=author,
                 body=item.body,
                 title=item.title,
                 key_event=item.key_event,
                 pinned=item.pinned,
+                media=photos,
             )
             Entry.objects.filter(pk=entry.pk).update(published_at=at, updated_at=at)
             entries[subject] = entry

@@ -70,6 +70,14 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class PhotoSpec:
+    drawing: str  # a name in demo_photos.DRAWINGS
+    alt: str
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
 class EntrySpec:
     at: datetime.timedelta
     author: str
@@ -79,6 +87,7 @@ class EntrySpec:
     pinned: bool = False
     correction: Correction | None = None
     deleted_after: datetime.timedelta | None = None
+    photos: tuple[PhotoSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,6 +231,16 @@ VALMORA = LiveStorySpec(
                 the table and the one with most to lose: three of its inhabited islands lie
                 less than two metres above the high-water mark.
                 """
+            ),
+            photos=(
+                PhotoSpec(
+                    "harbour",
+                    alt="Two ferries moored at a grey quay, orange coastguard launches "
+                    "offshore and the conference centre on the far shore.",
+                    caption="Coastguard launches hold station off Valmora's harbour front "
+                    "as delegations arrive.",
+                    credit="Priya Raman",
+                ),
             ),
         ),
         EntrySpec(
@@ -698,6 +717,15 @@ VALMORA = LiveStorySpec(
                 > chance.
                 """
             ),
+            photos=(
+                PhotoSpec(
+                    "podium",
+                    alt="An empty lectern with a microphone in front of a row of six flags.",
+                    caption="The lectern for the closing press conference, before the "
+                    "leaders came in.",
+                    credit="Lukas Brenner",
+                ),
+            ),
         ),
         EntrySpec(
             ago(1, 10),
@@ -795,6 +823,16 @@ VALMORA = LiveStorySpec(
                 warning issued since the pact was signed, and, officials in Valmora note,
                 the first that all eleven states have received at the same moment.
                 """
+            ),
+            photos=(
+                PhotoSpec(
+                    "storm-chart",
+                    alt="Forecast chart: a white spiral of cloud west of a chain of green "
+                    "islands, with a yellow line tracking it towards them.",
+                    caption="Storm Hesper's forecast track reaches the southern Calder "
+                    "Isles on Thursday afternoon.",
+                    credit="Tessaline Meteorological Service",
+                ),
             ),
         ),
         EntrySpec(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -112,6 +113,10 @@ class Story(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Head of the story's event log: the last sequence number handed out.
     last_seq = models.PositiveBigIntegerField(default=0)
+    # The photo shown in link previews and lists; without one, the newest entry photo.
+    image = models.ForeignKey(
+        "media.Media", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "stories"
@@ -186,6 +191,33 @@ class Entry(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def photos(self) -> list[Any]:
+        """The entry's photos in order (from the prefetch when the selector made one)."""
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("attachments")
+        rows = cached if cached is not None else self.attachments.select_related("media")
+        return [row.media for row in sorted(rows, key=lambda row: row.position)]
+
+
+class EntryMedia(models.Model):
+    """A photo shown in an entry, after its body, in order."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    media = models.ForeignKey("media.Media", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "position"], name="entrymedia_unique_position"
+            ),
+        ]
+        indexes = [models.Index(fields=["media"], name="entrymedia_media")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: photo {self.media_id}"
 
 
 class KeyPoints(models.Model):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Entry, KeyPoints, Section, Story
+from newsdesk.media.models import Media
+
+from .models import Entry, EntryMedia, KeyPoints, Section, Story
+
+# An entry's photos, in order, with their rows: one query for a whole page of entries.
+ATTACHMENTS = Prefetch(
+    "attachments", queryset=EntryMedia.objects.select_related("media").order_by("position")
+)
 
 
 def _story_base() -> QuerySet[Story]:
-    return Story.objects.select_related("section", "section__parent").prefetch_related(
+    return Story.objects.select_related("section", "section__parent", "image").prefetch_related(
         Prefetch("authors", to_attr="author_list")
     )
 
@@ -93,6 +100,7 @@ def entry_pinned(*, story: Story) -> Entry | None:
     return (
         Entry.objects.visible()
         .select_related("author__journalist")
+        .prefetch_related(ATTACHMENTS)
         .filter(story=story, pinned=True)
         .first()
     )
@@ -107,7 +115,12 @@ def entry_page(
     stream's order (published time, then id), so paging is stable while new
     entries arrive at the top. The cursor is None on the last page.
     """
-    qs = Entry.objects.visible().select_related("author__journalist").filter(story=story)
+    qs = (
+        Entry.objects.visible()
+        .select_related("author__journalist")
+        .prefetch_related(ATTACHMENTS)
+        .filter(story=story)
+    )
     if before is not None:
         anchor = Entry.objects.filter(story=story, pk=before).values("published_at", "pk").first()
         if anchor is None:
@@ -126,7 +139,11 @@ def entry_page(
 
 def entry_get(*, story: Story, entry_id: int, include_deleted: bool = False) -> Entry | None:
     """One entry of the story."""
-    qs = Entry.objects.select_related("author__journalist", "story").filter(story=story)
+    qs = (
+        Entry.objects.select_related("author__journalist", "story")
+        .prefetch_related(ATTACHMENTS)
+        .filter(story=story)
+    )
     if not include_deleted:
         qs = qs.visible()
     return qs.filter(pk=entry_id).first()
@@ -151,3 +168,61 @@ def entry_position(*, story: Story, entry_id: int) -> int | None:
 def entry_count(*, story: Story) -> int:
     """Visible entries in the story."""
     return Entry.objects.visible().filter(story=story).count()
+
+
+# --- photos -------------------------------------------------------------------------
+
+
+def media_usage(*, media: Media) -> tuple[list[Entry], list[Story]]:
+    """Visible entries and stories that show the photo (deleted entries keep it for the record)."""
+    entries = list(
+        Entry.objects.visible()
+        .filter(attachments__media=media)
+        .select_related("story")
+        .distinct()
+        .order_by("-published_at")
+    )
+    stories = list(Story.objects.filter(image=media).order_by("-id"))
+    return entries, stories
+
+
+def _newest_entry_photo() -> Subquery:
+    return Subquery(
+        EntryMedia.objects.filter(
+            entry__story=OuterRef("pk"),
+            entry__deleted_at__isnull=True,
+        )
+        .order_by("-entry__published_at", "-entry_id", "position")
+        .values("media_id")[:1]
+    )
+
+
+def story_images(*, stories: list[Story]) -> dict[int, Media]:
+    """Each story's picture: its own image, else the newest photo of its visible entries."""
+    found: dict[int, Media] = {s.pk: s.image for s in stories if s.image_id and s.image}
+    missing = sorted({s.pk for s in stories if s.pk not in found and s.live})
+    if missing:
+        fallback = dict(
+            Story.objects.filter(pk__in=missing)
+            .annotate(photo_id=_newest_entry_photo())
+            .filter(photo_id__isnull=False)
+            .values_list("pk", "photo_id")
+        )
+        photos = Media.objects.in_bulk(set(fallback.values()))
+        for story_id, photo_id in fallback.items():
+            if photo_id in photos:
+                found[story_id] = photos[photo_id]
+    return found
+
+
+def story_image(*, story: Story) -> Media | None:
+    """The story's picture for link previews, feeds and lists (see ``story_images``)."""
+    return story_images(stories=[story]).get(story.pk)
+
+
+def stories_thumbnails_attach(*, stories: list[Story]) -> list[Story]:
+    """Set ``story.thumbnail`` (a photo or None) on each story for lists, in two queries at most."""
+    images = story_images(stories=stories)
+    for story in stories:
+        story.thumbnail = images.get(story.pk)  # type: ignore[attr-defined]
+    return stories

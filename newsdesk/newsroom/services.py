@@ -14,19 +14,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsdesk.embeds.services import entry_body_render
 from newsdesk.live import kinds, log
 from newsdesk.live.metrics import COUNTERS
+from newsdesk.media import limits as media_limits
+from newsdesk.media.models import Media
 
 from . import limits
 from .characters import character_refused, newlines_normalise
 from .errors import ConflictError, PermissionDenied, ValidationError
 from .fragments import entry_fragment, key_points_fragment
-from .models import Entry, Journalist, KeyPoints, Section, Story
+from .models import Entry, EntryMedia, Journalist, KeyPoints, Section, Story
 from .permissions import can_edit_entry, can_manage_story, can_pin, can_post_in, is_editor
 from .rendering import markdown_inline_to_html, markdown_to_html
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
+
+# A keyword left out (no change), as opposed to None (clear the value).
+UNSET: Any = object()
 
 
 def event_append(*, story: Story, kind: str, data: dict[str, Any]) -> Any:
@@ -160,6 +166,7 @@ def story_create(
     live: bool = True,
     status: str | None = None,
     slug: str = "",
+    image: int | None = None,
 ) -> Story:
     """Create a live story or an article. Without ``status``: live, or published."""
     if not can_manage_story(author):
@@ -170,9 +177,11 @@ def story_create(
     if status is None:
         status = Story.Status.LIVE if live else Story.Status.PUBLISHED
     status = _check_status(live, status)
+    photo = _image(image)
     now = timezone.now()
     with transaction.atomic():
         story = Story.objects.create(
+            image=photo,
             section=section,
             headline=headline,
             slug=_unique_story_slug(_slug(slug or headline)),
@@ -201,8 +210,9 @@ def story_update(
     body: str | None = None,
     status: str | None = None,
     section: Section | None = None,
+    image: Any = UNSET,
 ) -> Story:
-    """Change a story's headline, standfirst, body, section or status.
+    """Change a story's headline, standfirst, body, section, image or status.
 
     With ``version``, a stale edit (someone saved in between) is refused.
     """
@@ -221,6 +231,8 @@ def story_update(
         changes["body"] = _text(body, field="body", max_length=limits.ARTICLE_BODY_MAX)
     if section is not None:
         changes["section"] = section
+    if image is not UNSET:
+        changes["image"] = _image(image)
     if status is not None:
         _check_status(story.live, status)
     with transaction.atomic():
@@ -294,6 +306,83 @@ def story_assign(*, story: Story, actor: Any, reporters: list[Any]) -> Story:
     return story
 
 
+# --- photos in entries and stories -------------------------------------------------
+
+
+def _media_list(value: Any, *, field: str = "media") -> list[Media]:
+    """The photos a list of ids names, in order; refused with a sentence when one is not usable."""
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ValidationError(f"The {field} must be a list of photo ids.", field=field)
+    if len(value) > media_limits.ENTRY_MEDIA_MAX:
+        raise ValidationError(
+            f"An entry can show at most {media_limits.ENTRY_MEDIA_MAX} photos; "
+            f"this one has {len(value)}.",
+            field=field,
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(f"The {field} lists the same photo twice.", field=field)
+    found = {m.pk: m for m in Media.objects.library().filter(pk__in=value)}
+    missing = [str(v) for v in value if v not in found]
+    if missing:
+        raise ValidationError(
+            f"There is no photo {', '.join(missing)} in the library; upload it first.",
+            field=field,
+        )
+    photos = [found[v] for v in value]
+    for number, photo in enumerate(photos, start=1):
+        if not photo.described:
+            name = f" ({photo.filename})" if photo.filename else ""
+            raise ValidationError(
+                f"Photo {number}{name} has no alt text. Describe it for readers who cannot "
+                "see it, or mark it as decorative, then publish again.",
+                field=field,
+            )
+    return photos
+
+
+def _media_set(entry: Entry, photos: list[Media]) -> None:
+    EntryMedia.objects.filter(entry=entry).delete()
+    EntryMedia.objects.bulk_create(
+        [EntryMedia(entry=entry, media=m, position=n) for n, m in enumerate(photos)]
+    )
+    # The fragment renders from this, with no further query.
+    rows = [EntryMedia(entry=entry, media=m, position=n) for n, m in enumerate(photos)]
+    entry._prefetched_objects_cache = {
+        **getattr(entry, "_prefetched_objects_cache", {}),
+        "attachments": rows,
+    }
+
+
+def _image(value: Any) -> Media | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError("The image must be a photo id.", field="image")
+    photo = Media.objects.library().filter(pk=value).first()
+    if photo is None:
+        raise ValidationError(f"There is no photo {value} in the library.", field="image")
+    return photo
+
+
+def entries_media_changed(*, media: Media) -> int:
+    """Re-send every visible entry showing ``media``, so open pages show its new file or words."""
+    entries = (
+        Entry.objects.visible()
+        .filter(attachments__media=media)
+        .select_related("story", "author__journalist")
+        .prefetch_related("attachments__media")
+        .distinct()
+    )
+    count = 0
+    for entry in entries:
+        entry.__dict__.pop("_fragment", None)
+        event_append(story=entry.story, kind=kinds.ENTRY_CORRECTED, data=_entry_payload(entry))
+        count += 1
+    return count
+
+
 # --- entries --------------------------------------------------------------------
 
 
@@ -332,18 +421,20 @@ def entry_publish(
     title: str = "",
     key_event: bool = False,
     pinned: bool = False,
+    media: list[int] | None = None,
 ) -> Entry:
-    """Publish a live entry (Markdown) at the top of a live story."""
+    """Publish a live entry (Markdown, then its photos in order) at the top of a live story."""
     if not story.live:
         raise ValidationError("This story is an article; it has no live entries.", field="story")
     if not can_post_in(author, story):
         raise PermissionDenied("You are not assigned to this story, so you cannot post in it.")
     if pinned and not is_editor(author):
         raise PermissionDenied("Only editors can pin an entry.")
-    body = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX, required=True)
+    photos = _media_list(media) if media else []
+    body = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX, required=not photos)
     title = _text(title, field="title", max_length=limits.ENTRY_TITLE_MAX)
-    html = markdown_to_html(body)
-    if not html:
+    html = entry_body_render(body=body) if body else ""
+    if not html and not photos:
         raise ValidationError("The body has no visible text.", field="body")
     now = timezone.now()
     with transaction.atomic():
@@ -358,6 +449,7 @@ def entry_publish(
             key_event=bool(key_event),
             pinned=bool(pinned),
         )
+        _media_set(entry, photos)
         if pinned:
             _unpin_others(story, keep=entry)
         _touch(story, now)
@@ -373,16 +465,16 @@ def entry_correct(
     body: str | None = None,
     title: str | None = None,
     key_event: bool | None = None,
+    media: list[int] | None = None,
 ) -> Entry:
     """Correct an entry in place. A stale ``version`` is refused, never overwritten."""
     if not can_edit_entry(actor, entry):
         raise PermissionDenied("You can only change your own entries in stories you are on.")
     changes: dict[str, Any] = {}
+    photos = _media_list(media) if media is not None else None
     if body is not None:
-        changes["body"] = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX, required=True)
-        changes["body_html"] = markdown_to_html(changes["body"])
-        if not changes["body_html"]:
-            raise ValidationError("The body has no visible text.", field="body")
+        changes["body"] = _text(body, field="body", max_length=limits.ENTRY_BODY_MAX)
+        changes["body_html"] = entry_body_render(body=changes["body"]) if changes["body"] else ""
     if title is not None:
         changes["title"] = _text(title, field="title", max_length=limits.ENTRY_TITLE_MAX)
     if key_event is not None:
@@ -402,11 +494,23 @@ def entry_correct(
                 "Your text was not saved: copy it, reload, and apply it again."
             )
         changed = {f: v for f, v in changes.items() if getattr(locked, f) != v}
+        current = [m.pk for m in locked.photos]
+        if photos is not None and [m.pk for m in photos] != current:
+            _media_set(locked, photos)
+            changed["media"] = photos
+        shown_photos = photos if photos is not None else current
+        if not (changes.get("body_html", locked.body_html) or shown_photos):
+            empty = not changes.get("body", locked.body)
+            raise ValidationError(
+                "The body cannot be empty." if empty else "The body has no visible text.",
+                field="body",
+            )
         if changed:
             now = timezone.now()
             for field, value in changed.items():
-                setattr(locked, field, value)
-            if {"body", "title"} & changed.keys():
+                if field != "media":
+                    setattr(locked, field, value)
+            if {"body", "title", "media"} & changed.keys():
                 locked.corrected = True
             locked.version += 1
             locked.updated_at = now

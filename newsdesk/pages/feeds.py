@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.feedgenerator import rfc3339_date
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
 from newsdesk import conf
 from newsdesk.newsroom import selectors
@@ -31,6 +31,8 @@ def _xml_safe(value: Any) -> Any:
         return xml_clean(value)
     if isinstance(value, list | tuple):
         return type(value)(_xml_safe(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
     return value
 
 
@@ -50,12 +52,36 @@ class AtomFeed(XmlSafeFeed, feedgenerator.Atom1Feed):
 
 
 class RssWithUpdated(XmlSafeFeed, feedgenerator.Rss201rev2Feed):
-    """RSS 2.0 with ``<atom:updated>`` on items: RSS itself has no updated time."""
+    """RSS 2.0 with ``<atom:updated>`` on items (RSS itself has no updated time) and each
+    item's photo as Media RSS ``<media:content>`` (https://www.rssboard.org/media-rss)."""
+
+    def rss_attributes(self) -> dict[str, str]:
+        return {**super().rss_attributes(), "xmlns:media": "http://search.yahoo.com/mrss/"}
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
         if item.get("updateddate") is not None:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        picture = item.get("picture")
+        if picture:
+            handler.addQuickElement("media:content", "", picture)
+
+
+def _picture(photo: Any, origin: str) -> tuple[dict[str, str], feedgenerator.Enclosure] | None:
+    """A photo's preview rendition as Media RSS attributes and an enclosure."""
+    rendition = photo.rendition(seo.PREVIEW_WIDTH) if photo is not None else None
+    if rendition is None:
+        return None
+    url = seo.absolute(rendition["url"], origin=origin)
+    mime = "image/png" if rendition["format"] == "png" else "image/jpeg"
+    attributes = {
+        "url": url,
+        "medium": "image",
+        "type": mime,
+        "width": str(rendition["width"]),
+        "height": str(rendition["height"]),
+    }
+    return attributes, feedgenerator.Enclosure(url, str(rendition["bytes"]), mime)
 
 
 class _BaseFeed(Feed):
@@ -73,6 +99,18 @@ class _BaseFeed(Feed):
 
     def _absolute(self, url: str) -> str:
         return seo.absolute(url, origin=self.origin)
+
+    def item_photo(self, item: Any) -> Any:
+        """The photo that goes with an item, or None."""
+        return None
+
+    def item_enclosures(self, item: Any) -> list[feedgenerator.Enclosure]:
+        picture = _picture(self.item_photo(item), self.origin)
+        return [picture[1]] if picture else []
+
+    def item_extra_kwargs(self, item: Any) -> dict[str, Any]:
+        picture = _picture(self.item_photo(item), self.origin)
+        return {"picture": picture[0] if picture else None}
 
     def author_name(self, obj: Any) -> str:
         return conf.get("SITE_NAME")
@@ -104,6 +142,9 @@ class _StoryItems:
     def item_categories(self, item: Story) -> list[str]:
         return [item.section.name]
 
+    def item_photo(self, item: Story) -> Any:
+        return getattr(item, "thumbnail", None)
+
 
 class SiteFeed(_StoryItems, _BaseFeed):
     """The newest stories of the whole site."""
@@ -121,7 +162,8 @@ class SiteFeed(_StoryItems, _BaseFeed):
         return self._absolute(reverse(f"publishing:site_{self.kind}"))
 
     def items(self) -> list[Story]:
-        return list(selectors.story_list_published()[:FEED_ITEMS])
+        stories = list(selectors.story_list_published()[:FEED_ITEMS])
+        return selectors.stories_thumbnails_attach(stories=stories)
 
 
 class SectionFeed(_StoryItems, _BaseFeed):
@@ -148,7 +190,8 @@ class SectionFeed(_StoryItems, _BaseFeed):
         )
 
     def items(self, obj: Section) -> list[Story]:
-        return list(selectors.story_list_published(section=obj)[:FEED_ITEMS])
+        stories = list(selectors.story_list_published(section=obj)[:FEED_ITEMS])
+        return selectors.stories_thumbnails_attach(stories=stories)
 
 
 class StoryFeed(_BaseFeed):
@@ -183,7 +226,28 @@ class StoryFeed(_BaseFeed):
         return seo.entry_headline(item)
 
     def item_description(self, item: Entry) -> str:
-        return item.body_html
+        figures = [
+            format_html(
+                '<figure><img src="{}" width="{}" height="{}" alt="{}">{}</figure>',
+                seo.absolute(r["url"], origin=self.origin),
+                r["width"],
+                r["height"],
+                "" if photo.decorative else photo.alt,
+                format_html(
+                    "<figcaption>{}</figcaption>",
+                    " ".join(filter(None, [photo.caption, photo.credit])),
+                )
+                if photo.caption or photo.credit
+                else "",
+            )
+            for photo in item.photos
+            if (r := photo.rendition(800)) is not None
+        ]
+        return item.body_html + "".join(figures)
+
+    def item_photo(self, item: Entry) -> Any:
+        photos = item.photos
+        return photos[0] if photos else None
 
     def item_link(self, item: Entry) -> str:
         return self._absolute(f"{item.story.get_absolute_url()}?entry={item.pk}#entry-{item.pk}")

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from newsdesk.newsroom.selectors import stories_thumbnails_attach
 from newsdesk.proxies import client_ip
 from newsdesk.search.selectors import MAX_PAGE, MAX_QUERY, story_search
 from newsdesk.search.services import search_rate_check
@@ -28,6 +29,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         response.headers["Retry-After"] = str(wait)
     else:
         results = story_search(query=query, page=page)
+        stories_thumbnails_attach(stories=[hit.story for hit in results.hits])
         context = {"results": results, "query": results.query}
         response = render(request, "pages/search.html", context)
     # Result pages are thin and endless: keep them out of search engines.

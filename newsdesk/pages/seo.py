@@ -49,6 +49,28 @@ def logo_url(*, origin: str) -> str:
     return conf.get("SITE_LOGO_URL").strip() or absolute(static("pages/logo.png"), origin=origin)
 
 
+# Google asks for images at least 1200 pixels wide for large previews.
+PREVIEW_WIDTH = 1200
+
+
+def image_object(*, photo: Any, origin: str) -> dict[str, Any] | None:
+    """A photo as schema.org ImageObject at preview size (absolute URL, its width and height)."""
+    rendition = photo.rendition(PREVIEW_WIDTH)
+    if rendition is None:
+        return None
+    data: dict[str, Any] = {
+        "@type": "ImageObject",
+        "url": absolute(rendition["url"], origin=origin),
+        "width": rendition["width"],
+        "height": rendition["height"],
+    }
+    if photo.caption or photo.alt:
+        data["caption"] = photo.caption or photo.alt
+    if photo.credit:
+        data["creditText"] = photo.credit
+    return data
+
+
 def entry_url(*, story: Story, entry: Entry, origin: str) -> str:
     """An entry's permanent address: the story page and its anchor."""
     return f"{absolute(story.get_absolute_url(), origin=origin)}#entry-{entry.pk}"
@@ -127,10 +149,15 @@ def blog_posting(*, story: Story, entry: Entry, origin: str) -> dict[str, Any]:
     }
     if entry.author is not None:
         data["author"] = _person(entry.author)
+    images = [i for i in (image_object(photo=p, origin=origin) for p in entry.photos) if i]
+    if images:
+        data["image"] = images
     return data
 
 
-def live_blog_posting(*, story: Story, entries: Iterable[Entry], origin: str) -> dict[str, Any]:
+def live_blog_posting(
+    *, story: Story, entries: Iterable[Entry], origin: str, image: Any = None
+) -> dict[str, Any]:
     """A live story as schema.org LiveBlogPosting, ``liveBlogUpdate`` being the given entries."""
     url = absolute(story.get_absolute_url(), origin=origin)
     updates: list[dict[str, Any]] = []
@@ -159,13 +186,18 @@ def live_blog_posting(*, story: Story, entries: Iterable[Entry], origin: str) ->
     }
     if story.status == Story.Status.ENDED and story.coverage_end is not None:
         data["coverageEndTime"] = _iso(story.coverage_end)
+    picture = image_object(photo=image, origin=origin) if image is not None else None
+    if picture:
+        data["image"] = [picture]
     return data
 
 
-def news_article(*, story: Story, origin: str) -> dict[str, Any]:
+def news_article(*, story: Story, origin: str, image: Any = None) -> dict[str, Any]:
     """An ordinary article as schema.org NewsArticle."""
     url = absolute(story.get_absolute_url(), origin=origin)
+    picture = image_object(photo=image, origin=origin) if image is not None else None
     return {
+        **({"image": [picture]} if picture else {}),
         "@context": SCHEMA,
         "@type": "NewsArticle",
         "@id": url,

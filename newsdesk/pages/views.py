@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     latest = page_selectors.entry_latest_times(stories=live)
     for story in live:
         story.latest_entry_at = latest.get(story.pk)
+    selectors.stories_thumbnails_attach(stories=live)
     live_ids = [story.pk for story in live]
     groups = []
     for root in selectors.section_list(roots_only=True):
@@ -55,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ]
         )
         if stories:
+            selectors.stories_thumbnails_attach(stories=stories)
             groups.append({"section": root, "stories": stories})
     response = render(
         request,
@@ -79,6 +81,7 @@ def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
         page = paginator.page(number)
     except InvalidPage as exc:
         raise Http404("No such page.") from exc
+    page.object_list = selectors.stories_thumbnails_attach(stories=list(page.object_list))
     path = section.get_absolute_url()
     trail = section.ancestors()
     response = render(

@@ -31,6 +31,7 @@ ERROR_CODES = {
     "method_not_allowed",
     "conflict",
     "too_large",
+    "unsupported_media_type",
     "rate_limited",
 }
 

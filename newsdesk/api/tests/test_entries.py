@@ -105,7 +105,8 @@ def test_markup_detector_finds_what_it_looks_for():
 
 def test_publish_rejects_bad_input(api, live_story):
     cases = [
-        ({}, "The body field is required."),
+        # With no photos, text is what the entry is.
+        ({}, "The body cannot be empty."),
         ({"body": ""}, "The body cannot be empty."),
         ({"body": "   \n  "}, "The body cannot be empty."),
         ({"body": 42}, "The body field must be text."),

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from newsdesk import conf
 from newsdesk.newsroom.models import Section, Story
+from newsdesk.newsroom.selectors import story_image
 
 from .. import seo
 from ..feeds import feed_links
@@ -26,15 +27,16 @@ register = template.Library()
 
 def _story_meta(request: Any, context: Any, story: Story, origin: str) -> dict[str, Any]:
     url = seo.absolute(story.get_absolute_url(), origin=origin)
+    photo = story_image(story=story)
     if story.live:
         shown = []
         pinned = context.get("pinned")
         if pinned is not None:
             shown.append(pinned)
         shown += list(context.get("entries") or [])
-        main = seo.live_blog_posting(story=story, entries=shown, origin=origin)
+        main = seo.live_blog_posting(story=story, entries=shown, origin=origin, image=photo)
     else:
-        main = seo.news_article(story=story, origin=origin)
+        main = seo.news_article(story=story, origin=origin, image=photo)
     oembed = None
     if story.live:
         query = urlencode({"url": url, "format": "json"})
@@ -50,6 +52,8 @@ def _story_meta(request: Any, context: Any, story: Story, origin: str) -> dict[s
         "json_ld": [main, seo.breadcrumb_list(section=story.section, story=story, origin=origin)],
         "feeds": feed_links(section=story.section, story=story),
         "oembed": oembed,
+        "picture": seo.image_object(photo=photo, origin=origin) if photo is not None else None,
+        "picture_alt": (photo.alt if photo is not None and not photo.decorative else ""),
     }
 
 
@@ -121,6 +125,7 @@ def publishing_head(context: Any) -> dict[str, Any]:
         {
             "site_name": conf.get("SITE_NAME"),
             "image": seo.logo_url(origin=origin),
+            "picture": meta.get("picture"),
             "twitter_site": conf.get("TWITTER_SITE").strip(),
             # The Content-Security-Policy nonce (django-csp) for the JSON-LD script elements.
             "csp_nonce": getattr(request, "csp_nonce", ""),

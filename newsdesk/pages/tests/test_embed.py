@@ -46,7 +46,11 @@ def test_embed_page_shows_the_newest_entries_with_the_live_hooks(client, live_st
     assert shown == [e.pk for e in reversed(entries)][:10]
     assert doc.xpath("//*[@data-status-badge]/text()") == ["LIVE"]
     assert doc.xpath("//*[@data-announcer][@aria-live='polite']")
-    assert doc.xpath("//script/@src") == ["/static/pages/localtime.js", "/static/live/live.js"]
+    assert doc.xpath("//script/@src") == [
+        "/static/pages/localtime.js",
+        "/static/live/live.js",
+        "/static/embeds/embeds.js",
+    ]
     # Links open the full story outside the partner's page.
     assert doc.xpath("//base/@target") == ["_blank"]
     assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MediaConfig(AppConfig):
+    name = "newsdesk.media"
+    label = "media"
+    verbose_name = "Media"
