@@ -24,7 +24,7 @@ if _refused := conf.problems():
 django_application = WSGIMiddleware(get_wsgi_application(), workers=conf.get_int("DJANGO_THREADS"))
 # WSGI reads a body by its Content-Length: a chunked one is read first and given one.
 django_application = ChunkedBodies(
-    django_application, limit=max(ChunkedBodies.LIMIT, 2 * conf.get_int("MEDIA_MAX_BYTES"))
+    django_application, limit=max(ChunkedBodies.LIMIT, conf.get_int("MEDIA_MAX_BYTES") + (1 << 20))
 )
 
 from newsdesk.live.edge import Edge  # noqa: E402
