@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-sqlite test-postgres lint format bench bench-short soak clean install
+.PHONY: demo test test-sqlite test-postgres test-uvicorn-oldest lint format bench bench-short soak clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ NEWSDESK_TEST_DATABASE_NAME ?= test_newsdesk_$(shell printf '%s' '$(CURDIR)' | c
 test: $(STAMP) node_modules/axe-core/axe.min.js
 	@echo "Running the suite on SQLite and on PostgreSQL at once; each prints its report when it ends."
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-uvicorn-oldest
+
+# The oldest uvicorn pyproject.toml allows (the newest is what `make install`
+# brings), laid over the venv in a scratch directory: the compatibility tests
+# and a real stream and cached page run against it.
+UVICORN_OLDEST := 0.30.0
+UVICORN_OLDEST_DIR := $(CURDIR)/.newsdesk/uvicorn-$(UVICORN_OLDEST)
+test-uvicorn-oldest: $(STAMP)
+	@echo "== uvicorn $(UVICORN_OLDEST) (the oldest allowed) =="
+	test -d $(UVICORN_OLDEST_DIR) || $(BIN)/pip install --quiet --no-deps --target $(UVICORN_OLDEST_DIR) uvicorn==$(UVICORN_OLDEST)
+	env -u NEWSDESK_DATABASE_URL -u NEWSDESK_TEST_DATABASE_NAME PYTHONPATH=$(UVICORN_OLDEST_DIR) \
+		NEWSDESK_DATA_DIR=$(CURDIR)/.newsdesk/test-uvicorn-oldest \
+		$(BIN)/pytest -q newsdesk/config/tests newsdesk/live/tests/test_stream.py
 
 # Each suite keeps its own data directory (secret key, static root), so two
 # suites starting at once never race to create one.

@@ -25,6 +25,7 @@ from bench.harness.procs import Group, cpus_pick, nofile_raise
 from bench.harness.report import report_print
 from bench.harness.targets import AsyncioTarget, NchanTarget, NewsdeskTarget, Target
 from bench.harness.tools import tools_find
+from bench.media import media_run
 from bench.pages import pages_run
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -216,6 +217,17 @@ def main(argv: list[str] | None = None) -> int:
                                 print(f"bench: pages, wrk -t1 -c64 -d{page_seconds}s", flush=True)
                                 results["pages"] = pages_run(
                                     target,
+                                    group,
+                                    nginx=tools.nginx,
+                                    wrk=tools.wrk,
+                                    duration=page_seconds,
+                                    server_cpu=server_cpu,
+                                    client_cpu=client_cpu,
+                                    workdir=workdir,
+                                )
+                                print("bench: media rendition, same wrk", flush=True)
+                                results["media"] = media_run(
+                                    target,  # type: ignore[arg-type]
                                     group,
                                     nginx=tools.nginx,
                                     wrk=tools.wrk,

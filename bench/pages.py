@@ -231,57 +231,6 @@ def pages_run(
     return result
 
 
-class PageProtocolTarget(NewsdeskTarget):
-    """Newsdesk's ASGI app under uvicorn with :class:`PageProtocol` as its HTTP protocol.
-
-    ``newsdesk serve`` routes connections through the stream listener
-    (``newsdesk.live.front``), which hands page requests to uvicorn's plain
-    httptools protocol; this target shows what answering hits from the
-    parser (``newsdesk.pages.edgecache.PageProtocol``) does for the figures.
-    """
-
-    name = "newsdesk-page-protocol"
-
-    def start(self) -> None:
-        if self.data_dir is None:
-            self.prepare()
-        self.port = port_free()
-        self.proc = self.group.start(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "newsdesk.config.asgi:application",
-                "--http",
-                "newsdesk.pages.edgecache:PageProtocol",
-                "--lifespan",
-                "on",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            cpu=self.cpu,
-            env=self.env,
-            log=self.workdir / f"{self.name}.log",
-        )
-        port_wait(self.port, timeout=60, proc=self.proc)
-        self.conn = Conn(
-            self.port,
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
-        )
-        deadline = time.monotonic() + 30
-        while _get(self.port, "/healthz")[0] != 200:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server never answered /healthz")
-            time.sleep(0.1)
-        self.launches += 1
-        self.story = self.story_create()
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m bench.pages``: the page benchmark alone, a few runs, medians printed."""
     from bench.harness.procs import cpus_pick, nofile_raise
@@ -292,12 +241,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs; medians are printed")
     parser.add_argument("--entries", type=int, default=20, help="entries on the story page")
     parser.add_argument("--size", type=int, default=512, help="bytes of each entry's body")
-    parser.add_argument(
-        "--http",
-        choices=["serve", "page-protocol", "both"],
-        default="serve",
-        help="newsdesk serve (default), uvicorn with PageProtocol, or both",
-    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server_cpu, client_cpu = cpus_pick()
@@ -307,15 +250,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (tools.nginx and tools.wrk):
         print("bench.pages: nginx and wrk are needed (apt-get install nginx wrk)")
         return 1
-    kinds = ["serve", "page-protocol"] if args.http == "both" else [args.http]
+    kinds = ["serve"]
     group = Group()
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-pages-"))
     workdir.chmod(0o755)
     rows: list[tuple[str, dict[str, Any]]] = []
     try:
         for kind in kinds:
-            cls = NewsdeskTarget if kind == "serve" else PageProtocolTarget
-            target = cls(group, cpu=server_cpu, workdir=workdir)
+            target = NewsdeskTarget(group, cpu=server_cpu, workdir=workdir)
             try:
                 target.start()
                 target.entries_publish(args.entries, size=args.size)

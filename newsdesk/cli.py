@@ -55,8 +55,11 @@ def _raise_file_limit() -> int:
 def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
     import uvicorn
 
+    from newsdesk.config.listener import Listener
     from newsdesk.config.logging import logging_config
+    from newsdesk.config.uvicorn_compat import compat_check
 
+    compat_check()  # a uvicorn outside the tested range fails here, before listening
     _raise_file_limit()
     uvicorn.run(
         "newsdesk.config.asgi:application",
@@ -64,9 +67,11 @@ def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
         port=port,
         workers=workers if workers > 1 else None,
         lifespan="on",
-        # Streams and cached pages are answered on the same port before any
-        # ASGI request exists; every other request goes on to the edge and Django.
-        http="newsdesk.config.listener:Listener",
+        # Streams, cached pages and media files are answered on the same port
+        # before any ASGI request exists; every other request goes on to the
+        # edge and Django. The class itself, not an import string: uvicorn
+        # before 0.36 takes only its own protocol names as strings.
+        http=Listener,
         # The peer stays the socket's own: whom to believe about the client's
         # address is decided in one place, by NEWSDESK_PROXY_HOPS (newsdesk.proxies).
         proxy_headers=False,

@@ -8,7 +8,7 @@ listen), the ASGI application when it is imported, and Django's system checks
 report the same (``newsdesk.E001``): a bad value stops the process at start-up
 with a sentence naming the variable, the value and what is allowed.
 
-Code reads a setting where it uses it (``conf.get_int("STREAM_BUFFER")``),
+Code reads a setting where it uses it (``conf.get_int("REPLAY_LIMIT")``),
 never at import time, so tests and processes can change the environment. Each
 distinct text is parsed once and its value kept, so a read costs two
 dictionary lookups. ``docs/configuration.md`` documents each setting; a test
@@ -404,10 +404,20 @@ SETTINGS: dict[str, Setting] = {
         "Seconds between checks of the event log for events the broker lost.",
         Number(above=0, unit="seconds"),
     ),
-    "STREAM_BUFFER": Setting(
-        "64",
-        "Events a stream connection may have waiting before it is dropped as too slow.",
-        Integer(minimum=1),
+    "STREAM_BUFFER_BYTES": Setting(
+        "262144",
+        "Bytes that may wait in the server for one stream reader, live or replaying, before it is dropped as too slow (it reconnects and resumes from the log).",
+        Integer(minimum=1024, unit="bytes"),
+    ),
+    "STREAM_STALL_SECONDS": Setting(
+        "30",
+        "Seconds a stream reader's connection may stay full (nothing read) before it is dropped as too slow.",
+        Number(above=0, unit="seconds"),
+    ),
+    "HEADER_TIMEOUT_SECONDS": Setting(
+        "10",
+        "Seconds a client has to send a whole request head, from its first byte; slower connections are closed.",
+        Number(above=0, unit="seconds"),
     ),
     "ENTRIES_PER_PAGE": Setting(
         "20", "Live entries on one page of a story.", Integer(minimum=1, maximum=500)
@@ -442,6 +452,11 @@ SETTINGS: dict[str, Setting] = {
         "1000",
         "Pages each process keeps in its own memory in front of the shared cache (Redis); least recently used go first.",
         Integer(minimum=0),
+    ),
+    "PAGE_CACHE_LOCAL_BYTES": Setting(
+        "67108864",
+        "Bytes of pages each process keeps in its own memory (a page with its memory file counts twice); least recently used go first.",
+        Integer(minimum=0, unit="bytes"),
     ),
     # --- media: photos uploaded by the newsroom (newsdesk/media) ---
     "MEDIA_ROOT": Setting(

@@ -21,13 +21,13 @@ def test_every_default_is_allowed_by_its_own_setting():
 
 
 def test_values_are_typed(monkeypatch):
-    monkeypatch.setenv("NEWSDESK_STREAM_BUFFER", " 32 ")
+    monkeypatch.setenv("NEWSDESK_REPLAY_LIMIT", " 32 ")
     monkeypatch.setenv("NEWSDESK_LOG_POLL_SECONDS", "0.5")
     monkeypatch.setenv("NEWSDESK_PAGE_CACHE", "off")
     monkeypatch.setenv("NEWSDESK_ALLOWED_HOSTS", "news.example, .news.example,")
     monkeypatch.setenv("NEWSDESK_LOG_LEVEL", "warning")
     monkeypatch.setenv("NEWSDESK_SITE_URL", "https://news.example/")
-    assert conf.get_int("STREAM_BUFFER") == 32
+    assert conf.get_int("REPLAY_LIMIT") == 32
     assert conf.get_float("LOG_POLL_SECONDS") == 0.5
     assert conf.get_bool("PAGE_CACHE") is False
     assert conf.value("ALLOWED_HOSTS") == ("news.example", ".news.example")
@@ -38,8 +38,8 @@ def test_values_are_typed(monkeypatch):
 @pytest.mark.parametrize(
     ("name", "text", "sentence"),
     [
-        ("STREAM_BUFFER", "abc", "use a whole number (1 or more)."),
-        ("STREAM_BUFFER", "0", "use a whole number (1 or more)."),
+        ("REPLAY_LIMIT", "abc", "use a whole number (1 or more)."),
+        ("REPLAY_LIMIT", "0", "use a whole number (1 or more)."),
         ("LOG_POLL_SECONDS", "two", "use a number of seconds (more than 0)."),
         ("LOG_POLL_SECONDS", "nan", "use a number of seconds (more than 0)."),
         ("RELATED_RECENCY_WEIGHT", "1.5", "use a number (0 to 1)."),
@@ -67,7 +67,7 @@ def test_an_accessor_of_the_wrong_type_is_a_programming_error():
     with pytest.raises(TypeError):
         conf.get_int("LOG_POLL_SECONDS")
     with pytest.raises(TypeError):
-        conf.get_bool("STREAM_BUFFER")
+        conf.get_bool("REPLAY_LIMIT")
 
 
 def test_networks_and_lists_parse_into_values():
@@ -78,13 +78,13 @@ def test_networks_and_lists_parse_into_values():
 
 
 def test_the_system_check_reports_every_bad_value(monkeypatch):
-    monkeypatch.setenv("NEWSDESK_STREAM_BUFFER", "abc")
+    monkeypatch.setenv("NEWSDESK_REPLAY_LIMIT", "abc")
     monkeypatch.setenv("NEWSDESK_HEARTBEAT_SECONDS", "-1")
     with pytest.raises(SystemCheckError) as failed:
         call_command("check")
     report = str(failed.value)
     assert report.count("newsdesk.E001") == 2
-    assert "NEWSDESK_STREAM_BUFFER is 'abc'" in report
+    assert "NEWSDESK_REPLAY_LIMIT is 'abc'" in report
     assert "NEWSDESK_HEARTBEAT_SECONDS is '-1'" in report
 
 
@@ -102,7 +102,7 @@ def _newsdesk(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 @pytest.mark.parametrize(
     ("command", "name", "text"),
     [
-        ("serve", "STREAM_BUFFER", "abc"),
+        ("serve", "STREAM_BUFFER_BYTES", "abc"),
         ("serve", "LOG_POLL_SECONDS", "two"),
         ("demo", "PROXY_HOPS", "-1"),
         ("migrate", "DEBUG", "maybe"),
@@ -124,11 +124,11 @@ def test_a_bad_value_stops_the_command_before_it_starts_with_a_sentence(
 def test_the_asgi_application_refuses_a_bad_value_under_any_server(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import newsdesk.config.asgi"],
-        env={**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_STREAM_BUFFER": "abc"},
+        env={**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_REPLAY_LIMIT": "abc"},
         capture_output=True,
         text=True,
         timeout=60,
         cwd=ROOT,
     )
     assert result.returncode != 0
-    assert "SettingError: NEWSDESK_STREAM_BUFFER is 'abc', which is not allowed" in result.stderr
+    assert "SettingError: NEWSDESK_REPLAY_LIMIT is 'abc', which is not allowed" in result.stderr

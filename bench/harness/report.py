@@ -168,6 +168,11 @@ def report_print(results: dict[str, Any]) -> None:
                 f"Reader page scripts: {scripts['bytes']:,} bytes as sent, {scripts['gzip_bytes']:,}"
                 f" gzipped ({names})"
             )
+    media = results.get("media")
+    if media:
+        from bench.media import media_print
+
+        media_print([media])
     ready = [
         run["info"]["ready_s"]
         for entry in results.get("fanout", [])

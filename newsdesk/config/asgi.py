@@ -1,4 +1,4 @@
-"""ASGI entry point: the edge, then the page cache, in front of Django."""
+"""ASGI entry point: the edge (streams, media, the page cache) in front of Django."""
 
 import os
 
@@ -28,6 +28,6 @@ django_application = ChunkedBodies(
 )
 
 from newsdesk.live.edge import Edge  # noqa: E402
-from newsdesk.pages.edgecache import PageCache  # noqa: E402
 
-application = Edge(PageCache(django_application))
+# The page cache is part of the process's runtime, built by the edge's lifespan.
+application = Edge(django_application)

@@ -1,16 +1,29 @@
-"""The protocol ``newsdesk serve`` gives uvicorn: streams, then cached pages, then the rest.
+"""The protocol ``newsdesk serve`` gives uvicorn: streams, then early answers, then the rest.
 
 Each new connection meets :class:`~newsdesk.live.front.FrontProtocol` first,
-which keeps stream requests; every other connection goes to the page
-cache's :class:`~newsdesk.pages.edgecache.PageProtocol`, which answers fresh
-cached pages from uvicorn's parser and hands the rest to the edge and Django.
+which keeps stream requests; every other connection goes to
+:class:`~newsdesk.config.uvicorn_compat.EarlyProtocol`, uvicorn's httptools
+protocol with the runtime's early answers (cached pages, media files), which
+hands the rest to the edge and Django.
 """
 
 from __future__ import annotations
 
-from newsdesk.live.front import FrontProtocol
-from newsdesk.pages.edgecache import PageProtocol
+import os
+
+import django
+from django.apps import apps
+
+# uvicorn imports its protocol class before the application, in each worker
+# process; the modules below reach Django's models.
+if not apps.ready:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.config.settings")
+    django.setup()
+
+from newsdesk.live.front import FrontProtocol  # noqa: E402
+
+from .uvicorn_compat import EarlyProtocol  # noqa: E402
 
 
 class Listener(FrontProtocol):
-    next_protocol = PageProtocol
+    next_protocol = EarlyProtocol

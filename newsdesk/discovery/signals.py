@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
+
+# Sent after a change that alters Related lists commits; the serving process's
+# background worker listens (newsdesk/config/runtime.py).
+related_stale = Signal()
 
 
 def content_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """After the change commits, ask the worker to recompute Related lists."""
-    from .worker import related_refresh_soon
-
-    transaction.on_commit(related_refresh_soon)
+    transaction.on_commit(lambda: related_stale.send(sender=type(instance)))

@@ -15,9 +15,15 @@ import uuid
 from abc import ABC, abstractmethod
 from collections import deque
 
+from django.dispatch import Signal
+
 from newsdesk import conf
 
 Read = tuple[int, str, float]
+
+# Sent when more reads wait than NEWSDESK_VIEWS_FLUSH_THRESHOLD; the serving
+# process's background worker flushes them (newsdesk/config/runtime.py).
+reads_waiting = Signal()
 
 
 class ReadBuffer(ABC):

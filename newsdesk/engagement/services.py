@@ -18,7 +18,7 @@ from newsdesk.newsroom.errors import NotFound, ValidationError
 from newsdesk.newsroom.models import Story
 
 from . import counting
-from .buffer import Read, read_buffer
+from .buffer import Read, read_buffer, reads_waiting
 from .errors import RateLimited
 from .models import Reaction, ReaderRead, StoryReads
 from .reactions import reaction_kinds
@@ -119,9 +119,7 @@ def read_record(
     if verdict == counting.COUNTED:
         waiting = read_buffer().add((story_id, reader if history else "", now))
         if waiting >= conf.get_int("VIEWS_FLUSH_THRESHOLD"):
-            from newsdesk.discovery.worker import worker_wake
-
-            worker_wake()
+            reads_waiting.send(sender=Read, count=waiting)
     return verdict
 
 

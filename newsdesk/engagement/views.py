@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsdesk.discovery.worker import worker_started
 from newsdesk.newsroom.errors import NewsroomError
 from newsdesk.newsroom.models import Story
 from newsdesk.proxies import client_ip
@@ -73,7 +72,6 @@ def read_beacon(request: HttpRequest, story_id: int) -> HttpResponse:
     # are not visible stories are dropped when the batch is written.
     if not request_same_origin(request) or not 0 < story_id < 2**63:
         return response
-    worker_started()
     reader, new = reader_id_ensure(request)
     services.read_record(
         story_id=story_id,

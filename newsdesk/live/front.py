@@ -1,17 +1,18 @@
-"""The listener's first look at each connection: streams stay here, the rest goes to uvicorn.
+"""The listener's first look at each connection: streams stay here, the rest goes on.
 
-``newsdesk serve`` gives uvicorn :class:`FrontProtocol` as its HTTP protocol.
-It reads a connection's request head: a plain ``GET /stories/<id>/events``
-becomes a :class:`StreamConnection`, a small object holding the socket, its
-cursor and its channel, with no ASGI cycle, task or parser behind it
-(DESIGN.md, "Fan-out"). Anything else, including every request it is not
-sure about, is handed with its bytes unchanged to uvicorn's httptools
-protocol, and from there to the edge and Django. One port, one URL.
+``newsdesk serve`` gives uvicorn ``newsdesk.config.listener.Listener`` (this
+protocol) as its HTTP protocol. It reads a connection's request head: a plain
+``GET /stories/<id>/events`` becomes a :class:`StreamConnection`, the
+transport adapter of the stream core (``streams.py``): the socket and the
+core's few fields, with no ASGI cycle, task or parser behind it (DESIGN.md,
+"Fan-out"). Anything else, including every request it is not sure about, is
+handed with its bytes unchanged to the next protocol (uvicorn's httptools
+protocol with early answers, ``newsdesk/config/uvicorn_compat.py``), and
+from there to the edge and Django. One port, one URL.
 
-A stream that cannot open at once (its story not yet checked in this
-process, or a position the ring does not hold) waits on the hub's shared
-check or reads the log in a task; the common case, a reader joining a
-story already on air, opens without awaiting anything.
+Every uvicorn object this module touches goes through ``uvicorn_compat``;
+the process's runtime (hub, stream limits) comes from the lifespan state
+uvicorn hands to each protocol.
 """
 
 from __future__ import annotations
@@ -21,37 +22,25 @@ import contextlib
 import http
 import json
 import logging
-import os
 import re
-from functools import partial
 from typing import Any
 
-import django
-from django.apps import apps
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from newsdesk.config import uvicorn_compat
 
-# uvicorn imports its protocol class before the application, in each worker.
-if not apps.ready:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.config.settings")
-    django.setup()
-
-from newsdesk import conf  # noqa: E402
-
-from . import kinds, sse  # noqa: E402
-from .edge import (  # noqa: E402
-    NOT_FOUND,
+from .hub import Frame, Hub
+from .streams import (
     PREAMBLE,
     STREAM_HEADERS,
     UNAVAILABLE,
     Invalid,
+    Stream,
+    StreamLimits,
     stream_position,
 )
-from .hub import Channel, Frame, Hub, catch_up, hub_current  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
 HEAD_LIMIT = 16 * 1024  # longer request heads go to httptools, which answers 431
-HEAD_TIMEOUT = 10.0  # seconds a client has to send its request head
 _STREAM_TARGET = re.compile(rb"^/stories/([0-9]{1,18})/events/?(?:\?(.*))?$", re.DOTALL)
 _PREFIX = b"GET /stories/"
 _NOT_FOR_US = frozenset({b"content-length", b"transfer-encoding", b"upgrade", b"expect"})
@@ -103,12 +92,11 @@ def parse_head(head: bytes) -> tuple[int, bytes, bytes | None] | None:
 class FrontProtocol(asyncio.Protocol):
     """uvicorn's HTTP protocol class for ``newsdesk serve``: routes each new connection.
 
-    Connections that are not streams go to ``next_protocol``, uvicorn's
-    httptools protocol or a subclass of it (``newsdesk.config.listener``
-    puts the page cache's there).
+    Connections that are not streams go to ``next_protocol``, built with the
+    arguments uvicorn gave this one.
     """
 
-    next_protocol: type[HttpToolsProtocol] = HttpToolsProtocol
+    next_protocol: type[asyncio.Protocol] = uvicorn_compat.EarlyProtocol
 
     def __init__(
         self,
@@ -117,8 +105,6 @@ class FrontProtocol(asyncio.Protocol):
         app_state: dict[str, Any],
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
-        if not config.loaded:
-            config.load()
         self.config = config
         self.server_state = server_state
         self.app_state = app_state
@@ -126,13 +112,18 @@ class FrontProtocol(asyncio.Protocol):
         self.transport: Any = None
         self.buffer = b""
         self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0
 
     # --- asyncio.Protocol ---------------------------------------------------------
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
-        self.server_state.connections.add(self)
-        self.timer = self.loop.call_later(HEAD_TIMEOUT, self._timed_out)
+        uvicorn_compat.connection_track(self.server_state, self)
+        # The request head must be complete by then, whichever protocol reads it.
+        runtime = uvicorn_compat.runtime_of(self.app_state)
+        timeout = uvicorn_compat.HEADER_TIMEOUT if runtime is None else runtime.header_timeout
+        self.deadline = self.loop.time() + timeout
+        self.timer = self.loop.call_at(self.deadline, self._timed_out)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -154,7 +145,7 @@ class FrontProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_timer()
-        self.server_state.connections.discard(self)
+        uvicorn_compat.connection_untrack(self.server_state, self)
 
     def shutdown(self) -> None:
         """uvicorn's graceful shutdown: a connection still sending its head is closed."""
@@ -163,33 +154,34 @@ class FrontProtocol(asyncio.Protocol):
     # --- routing ------------------------------------------------------------------
 
     def _hand_over(self) -> None:
-        """Give the connection and its bytes so far to uvicorn's httptools protocol."""
+        """Give the connection and its bytes so far to the next protocol."""
         self._stop_timer()
-        self.server_state.connections.discard(self)
-        protocol = self.next_protocol(self.config, self.server_state, self.app_state, self.loop)
+        uvicorn_compat.connection_untrack(self.server_state, self)
+        protocol = self.next_protocol(  # type: ignore[call-arg]
+            self.config, self.server_state, self.app_state, self.loop
+        )
+        protocol.head_deadline = self.deadline  # type: ignore[attr-defined]
         self.transport.set_protocol(protocol)
         protocol.connection_made(self.transport)
         buffer, self.buffer = self.buffer, b""
         protocol.data_received(buffer)
 
     def _open(self, story_id: int, query: bytes, last_event_id: bytes | None) -> None:
-        self.server_state.connections.discard(self)
+        uvicorn_compat.connection_untrack(self.server_state, self)
         transport = self.transport
         try:
             position = stream_position(query_string=query, last_event_id=last_event_id)
         except Invalid as error:
             _answer(transport, 400, {"error": "invalid", "detail": str(error)})
             return
-        hub = hub_current()
-        if hub is None or hub.closing:
+        runtime = uvicorn_compat.runtime_of(self.app_state)
+        if runtime is None:
             _answer(transport, 503, UNAVAILABLE)
             return
-        stream = StreamConnection(
-            transport, hub, self.server_state.connections, limit=conf.get_int("STREAM_BUFFER")
-        )
+        stream = StreamConnection(transport, runtime.hub, runtime.limits, self.server_state)
         transport.set_protocol(stream)
-        self.server_state.connections.add(stream)
-        stream.join(story_id, position)
+        uvicorn_compat.connection_track(self.server_state, stream)
+        stream.open(story_id, position)
 
     def _timed_out(self) -> None:
         self.timer = None
@@ -201,141 +193,37 @@ class FrontProtocol(asyncio.Protocol):
             self.timer = None
 
 
-class StreamConnection(asyncio.Protocol):
-    """One reader's stream: the socket, its cursor, its channel. Kept small on purpose."""
+class StreamConnection(Stream, asyncio.Protocol):
+    """The stream core written straight to the connection's transport, as HTTP chunks."""
 
-    __slots__ = (
-        "transport",
-        "hub",
-        "connections",
-        "channel",
-        "cursor",
-        "reason",
-        "behind",
-        "task",
-        "drained",
-        "limit",
-    )
+    __slots__ = ("transport", "server_state")
 
-    def __init__(self, transport: Any, hub: Hub, connections: set[Any], *, limit: int) -> None:
+    def __init__(self, transport: Any, hub: Hub, limits: StreamLimits, server_state: Any) -> None:
+        super().__init__(hub, limits)
         self.transport = transport
-        self.limit = limit  # frames waiting in user space before a reader counts as too slow
-        self.hub = hub
-        self.connections = connections
-        self.channel: Channel | None = None
-        self.cursor = 0
-        self.reason: str | None = None
-        self.behind = 0
-        self.task: asyncio.Task[None] | None = None
-        self.drained: asyncio.Future[None] | None = None
+        self.server_state = server_state
 
-    # --- opening ------------------------------------------------------------------
+    # --- the core's adapter -------------------------------------------------------
 
-    def join(self, story_id: int, position: int | str | None) -> None:
-        channel = self.channel = self.hub.join(story_id)
-        checked = self.hub.check(channel)
-        if checked.done():
-            self._checked(position, checked)
-        else:
-            checked.add_done_callback(partial(self._checked, position))
-
-    def _checked(self, position: int | str | None, checked: asyncio.Future[bool]) -> None:
-        channel = self.channel
-        if channel is None or self.reason is not None:
-            return  # the reader left while the story was being checked
-        if checked.cancelled() or checked.exception() is not None:
-            if not checked.cancelled():
-                logger.error(
-                    "Opening a stream of story %s failed: %s", channel.story_id, checked.exception()
-                )
-            self._refuse(503, UNAVAILABLE)
-            return
-        if not checked.result():
-            self._refuse(404, NOT_FOUND)
-            return
+    def _start(self) -> None:
         self.transport.write(_RESPONSE_HEAD)
-        if position == "reset":
-            self._reset("invalid")
-            return
-        assert channel.last_seq is not None  # set by the check
-        self.cursor = channel.last_seq if position is None else int(position)
-        if self.cursor <= channel.last_seq and self.hub.go_live(channel, self):
-            return
-        self.task = asyncio.ensure_future(self._catch_up(channel))
-
-    async def _catch_up(self, channel: Channel) -> None:
-        try:
-            reason = await catch_up(self.hub, channel, self, limit=conf.get_int("REPLAY_LIMIT"))
-        except asyncio.CancelledError:
-            return
-        except Exception:
-            logger.exception("Replaying story %s's events failed", channel.story_id)
-            self.transport.abort()  # the client reconnects and resumes from its last event
-            return
-        finally:
-            self.task = None
-        if reason is not None:
-            self._reset(reason)
 
     def _refuse(self, status: int, body: dict[str, str]) -> None:
-        self._leave()
         _answer(self.transport, status, body)
 
-    def _reset(self, reason: str) -> None:
-        frame = sse.encode_json(event=kinds.RESET, data={"reason": reason})
-        self.transport.write(sse.chunk(frame) + _LAST_CHUNK)
-        self.close("reset")
+    def _write(self, frame: Frame) -> None:
+        self.transport.write(frame.chunk)
 
-    def _leave(self) -> None:
-        channel, self.channel = self.channel, None
-        if channel is not None:
-            self.hub.leave(channel, self)
+    def _buffered(self) -> int:
+        return int(self.transport.get_write_buffer_size())
 
-    # --- the hub's Stream ---------------------------------------------------------
-
-    def send(self, frame: Frame) -> None:
-        if frame.seq is not None:
-            if frame.seq <= self.cursor:
-                return
-            self.cursor = frame.seq
+    def _end(self, *, clean: bool) -> None:
         transport = self.transport
-        if self.reason is not None or transport.is_closing():
-            return
-        transport.write(frame.chunk)
-        if transport.get_write_buffer_size():
-            # The kernel's buffer is full: let go of a reader that stays behind.
-            self.behind += 1
-            if self.behind > self.limit:
-                self.reason = "slow"
-                transport.abort()
-        else:
-            self.behind = 0
-
-    async def replay(self, frame: Frame) -> None:
-        """Send during replay, waiting for the socket instead of dropping the reader."""
-        self.send(frame)
-        self.behind = 0
-        if self.transport.get_write_buffer_size() and not self.transport.is_closing():
-            self.drained = asyncio.get_running_loop().create_future()
-            await self.drained
-
-    def close(self, reason: str) -> None:
-        if self.reason is not None:
-            return
-        self.reason = reason
-        if self.task is not None:
-            self.task.cancel()
-        transport = self.transport
-        if reason == "reset":
-            transport.close()  # after the reset frame and the last chunk are flushed
-        elif reason == "slow" or transport.get_write_buffer_size():
-            transport.abort()  # a reader that is not reading gets no goodbye
-        else:
+        if clean:
             transport.write(_LAST_CHUNK)
-            transport.close()
-
-    def server_stopping(self) -> bool | None:
-        return None  # uvicorn calls shutdown() on this connection itself
+            transport.close()  # after what is queued is flushed
+        else:
+            transport.abort()  # a reader that is not reading gets no goodbye
 
     def shutdown(self) -> None:
         """uvicorn's graceful shutdown: end the stream so the client reconnects elsewhere."""
@@ -349,22 +237,9 @@ class StreamConnection(asyncio.Protocol):
     def eof_received(self) -> bool:
         return False  # the client closed its side: close ours
 
-    def pause_writing(self) -> None:
-        pass
-
-    def resume_writing(self) -> None:
-        drained, self.drained = self.drained, None
-        if drained is not None and not drained.done():
-            drained.set_result(None)
-
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.reason is None:
-            self.reason = "disconnect"
-        if self.task is not None:
-            self.task.cancel()
-        self.resume_writing()
-        self._leave()
-        self.connections.discard(self)
+        self.lost()
+        uvicorn_compat.connection_untrack(self.server_state, self)
 
 
 def _answer(transport: Any, status: int, body: dict[str, str]) -> None:

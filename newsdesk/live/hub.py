@@ -11,6 +11,13 @@ Each event is encoded once per process into a :class:`Frame` and the same
 bytes are written to every stream; a stream's ``send`` never awaits (see
 ``streams.py``), so a publish costs one pass over the readers, with no queue
 or task per reader.
+
+A stream that resumes further back than its channel's ring replays from the
+log a page at a time (``REPLAY_PAGE`` events), waiting for its connection to
+drain between frames. Pages are shared: readers replaying the same stretch of
+a story wait for one read and hold the same frames, kept in a small LRU
+bounded by bytes, so a burst of readers resuming from the start of a long
+story costs one read per page and memory that does not grow with them.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -36,6 +43,8 @@ logger = logging.getLogger(__name__)
 RING_SIZE = 256  # recent frames kept per channel, so joining streams skip the database
 FILL_BATCH = 500
 HELD_LIMIT = 10_000  # out-of-order broker messages held per channel before giving up on them
+REPLAY_PAGE = 32  # events read from the log at a time for replaying streams
+REPLAY_CACHE_BYTES = 8 * 1024 * 1024  # replay pages kept in memory, shared by every stream
 
 
 class Frame:
@@ -71,28 +80,30 @@ HEARTBEAT = Frame(sse.heartbeat())
 
 
 class Stream(Protocol):
-    """What the hub needs of an open stream connection."""
+    """What the hub needs of an open stream (``newsdesk.live.streams.Stream``)."""
 
     cursor: int
+    reason: str | None
+    paused: bool
 
     def send(self, frame: Frame) -> None:
         """Write the frame now, without awaiting; drop frames with ``seq <= cursor``."""
 
-    def close(self, reason: str) -> None:
-        """End the stream (``shutdown``, ``slow``) from outside its own task."""
+    async def writable(self) -> None:
+        """Wait while the connection is paused."""
 
-    def server_stopping(self) -> bool | None:
-        """True once the server began a graceful shutdown; None when unknown."""
+    def close(self, reason: str) -> None:
+        """End the stream (``shutdown``, ``slow``, ``gone``) from outside its own task."""
 
 
 class Channel:
     """One story's delivery state in this process."""
 
-    __slots__ = ("story_id", "members", "live", "last_seq", "held", "ring", "filling", "checked")
+    __slots__ = ("story_id", "streams", "live", "last_seq", "held", "ring", "filling", "checked")
 
     def __init__(self, story_id: int) -> None:
         self.story_id = story_id
-        self.members = 0  # streams joined, live or still replaying
+        self.streams: set[Stream] = set()  # joined, live or still replaying
         self.live: set[Stream] = set()
         self.last_seq: int | None = None  # unknown until the story is checked
         self.held: dict[int, dict[str, Any]] = {}
@@ -111,13 +122,16 @@ class Channel:
                 return self.ring[index]
         return Frame.for_event(message)
 
-    def frames_after(self, cursor: int) -> list[Frame] | None:
-        """Frames after ``cursor`` up to ``last_seq`` from the ring, or None if it lacks some."""
+    def frames_after(self, cursor: int, limit: int | None = None) -> list[Frame] | None:
+        """Frames after ``cursor`` from the ring (at most ``limit``), or None if it lacks some."""
         if self.last_seq is None or cursor >= self.last_seq:
             return []
-        if not self.ring or self.ring[0].seq is None or self.ring[0].seq > cursor + 1:
+        first = self.ring[0].seq if self.ring else None
+        if first is None or first > cursor + 1:
             return None
-        return [frame for frame in self.ring if frame.seq is not None and frame.seq > cursor]
+        start = cursor + 1 - first
+        stop = len(self.ring) if limit is None else min(len(self.ring), start + limit)
+        return [self.ring[index] for index in range(start, stop)]
 
 
 async def db_call(function: Callable[..., Any], /, **kwargs: Any) -> Any:
@@ -156,8 +170,10 @@ class Hub:
         # page cache compares it with a cached page's own (pages/edgecache.py).
         self.heads: dict[int, int] = {}
         self.stats = HubStats()
-        # ASGI streams that can tell when the server begins a graceful shutdown.
-        self._watched: set[Stream] = set()
+        # Replay pages of the log, shared by the streams replaying them.
+        self.pages: OrderedDict[tuple[int, int], list[Frame]] = OrderedDict()
+        self.pages_bytes = 0
+        self._reading: dict[tuple[int, int], asyncio.Future[list[Frame]]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
 
@@ -184,10 +200,10 @@ class Hub:
         self._tasks = []
 
     def close_all(self, reason: str) -> None:
-        """End every live stream of this process."""
+        """End every stream of this process, live or replaying."""
         self._closing = True
         for channel in list(self.channels.values()):
-            for stream in list(channel.live):
+            for stream in list(channel.streams):
                 stream.close(reason)
 
     @property
@@ -197,13 +213,17 @@ class Hub:
 
     # --- streams --------------------------------------------------------------
 
-    def join(self, story_id: int) -> Channel:
+    def join(self, story_id: int, stream: Stream) -> Channel:
         """Register a stream that is about to replay; it goes live with ``go_live``."""
         channel = self.channels.get(story_id)
         if channel is None:
             channel = self.channels[story_id] = Channel(story_id)
-        channel.members += 1
+        channel.streams.add(stream)
         return channel
+
+    def reader_count(self) -> int:
+        """Streams open in this process, live or replaying."""
+        return sum(len(channel.streams) for channel in self.channels.values())
 
     def check(self, channel: Channel) -> asyncio.Future[bool]:
         """Whether readers may see the channel's story, from one shared database look.
@@ -237,39 +257,41 @@ class Hub:
                 channel.checked = None  # the next stream asks again
 
     def go_live(self, channel: Channel, stream: Stream) -> bool:
-        """Make a replayed stream live, or return False when it must read the log again.
+        """Make a replayed stream live, or return False when it must replay more first.
 
         Runs without awaiting, so nothing is delivered between the catch-up
-        from the ring and the stream joining the live set.
+        from the ring and the stream joining the live set. At most
+        ``REPLAY_PAGE`` frames are written here; a stream further behind
+        replays with flow control first (``catch_up``).
         """
         if channel.last_seq is None:
             channel.last_seq = stream.cursor
             channel.live.add(stream)
             self._drain(channel)
             return True
+        if channel.last_seq - stream.cursor > REPLAY_PAGE:
+            return False
         frames = channel.frames_after(stream.cursor)
         if frames is None:
             return False
         for frame in frames:
             stream.send(frame)
+        if stream.reason is not None:
+            return True  # dropped while catching up: it is gone, not live
         channel.live.add(stream)
-        if stream.server_stopping() is not None:
-            self._watched.add(stream)
         if stream.cursor > channel.last_seq:
             # The stream read events from the log that this channel has not
             # heard of yet: the broker is late or lost them.
             self._fill_soon(channel)
         return True
 
-    def leave(self, channel: Channel, stream: Stream | None) -> None:
+    def leave(self, channel: Channel, stream: Stream) -> None:
         """Forget a stream; drop the channel with its last stream."""
-        if stream is not None:
-            channel.live.discard(stream)
-            self._watched.discard(stream)
-            if stream.reason == "slow":
-                self.stats.slow_dropped += 1
-        channel.members -= 1
-        if channel.members <= 0 and self.channels.get(channel.story_id) is channel:
+        channel.live.discard(stream)
+        channel.streams.discard(stream)
+        if stream.reason == "slow":
+            self.stats.slow_dropped += 1
+        if not channel.streams and self.channels.get(channel.story_id) is channel:
             del self.channels[channel.story_id]
             if channel.filling is not None:
                 channel.filling.cancel()
@@ -343,8 +365,38 @@ class Hub:
     def _hide(self, channel: Channel) -> None:
         """The story went back to draft: end its streams (they reconnect into a 404)."""
         channel.checked = None
-        for stream in list(channel.live):
+        for stream in list(channel.streams):
             stream.close("gone")
+
+    # --- replay pages ---------------------------------------------------------------
+
+    async def log_page(self, channel: Channel, *, after: int) -> list[Frame]:
+        """The log's frames from the page holding ``after + 1``: shared, read once."""
+        base = after - after % REPLAY_PAGE
+        key = (channel.story_id, base)
+        page = self.pages.get(key)
+        if page is not None:
+            self.pages.move_to_end(key)
+            return page
+        reading = self._reading.get(key)
+        if reading is None:
+            reading = self._reading[key] = asyncio.ensure_future(self._page_read(channel, base))
+            reading.add_done_callback(lambda _: self._reading.pop(key, None))
+        return await asyncio.shield(reading)
+
+    async def _page_read(self, channel: Channel, base: int) -> list[Frame]:
+        rows = await db_call(
+            log.events_after, story_id=channel.story_id, after=base, limit=REPLAY_PAGE
+        )
+        frames = [channel.frame(row) for row in rows]
+        if len(frames) == REPLAY_PAGE:  # a page still filling is read again next time
+            size = sum(2 * len(frame.raw) for frame in frames)  # the frame and its chunk
+            self.pages[(channel.story_id, base)] = frames
+            self.pages_bytes += size
+            while self.pages_bytes > REPLAY_CACHE_BYTES and len(self.pages) > 1:
+                _, dropped = self.pages.popitem(last=False)
+                self.pages_bytes -= sum(2 * len(frame.raw) for frame in dropped)
+        return frames
 
     # --- the log ----------------------------------------------------------------
 
@@ -404,22 +456,9 @@ class Hub:
         next_beat = loop.time() + self.heartbeat_seconds
         while True:
             await asyncio.sleep(self.tick_seconds)
-            if not self._closing and self._server_stopping():
-                logger.info("Server shutting down: closing streams so clients reconnect")
-                self.close_all("shutdown")
             if loop.time() >= next_beat:
                 next_beat = loop.time() + self.heartbeat_seconds
                 self.broadcast(HEARTBEAT, self.live_streams())
-
-    def _server_stopping(self) -> bool:
-        # The ASGI lifespan shutdown only comes after the server has waited for
-        # open responses; a stream never ends by itself, so the hub watches the
-        # server's own graceful-shutdown mark on one stream instead.
-        for stream in list(self._watched):
-            stopping = stream.server_stopping()
-            if stopping is not None:
-                return stopping
-        return False
 
     def live_streams(self) -> Iterable[Stream]:
         """Every live stream of this process."""
@@ -433,49 +472,34 @@ class Hub:
             stream.send(frame)
 
 
-class Replaying(Stream, Protocol):
-    async def replay(self, frame: Frame) -> None:
-        """Send, waiting for the socket rather than dropping the reader."""
-
-
-async def catch_up(hub: Hub, channel: Channel, stream: Replaying, *, limit: int) -> str | None:
+async def catch_up(hub: Hub, channel: Channel, stream: Stream, *, limit: int) -> str | None:
     """Replay a checked story's events after ``stream.cursor`` until it can go live.
 
-    The ring answers most streams with no database read; the log answers
-    the rest. Returns None once the stream is live, or why it must reset
-    instead: ``ahead`` (a position past the story's head) or ``behind``
-    (more than ``limit`` events to replay).
+    The ring answers most streams with no database read; shared log pages
+    answer the rest. Between frames the replay waits while the connection is
+    paused, so a reader that does not read holds one frame here, and is let
+    go by its stall clock like any slow reader. Returns None once the stream
+    is live (or gone), or why it must reset instead: ``ahead`` (a position
+    past the story's head) or ``behind`` (more than ``limit`` events to
+    replay).
     """
-    if channel.last_seq is not None and stream.cursor > channel.last_seq:
-        head = await db_call(log.story_head, story_id=channel.story_id)
-        if head is None or stream.cursor > head:
-            return "ahead"
-    while not hub.go_live(channel, stream):
-        events = await db_call(
-            log.events_after, story_id=channel.story_id, after=stream.cursor, limit=limit + 1
-        )
-        if len(events) > limit or not events:
+    if channel.last_seq is not None:
+        if stream.cursor > channel.last_seq:
+            head = await db_call(log.story_head, story_id=channel.story_id)
+            if head is None or stream.cursor > head:
+                return "ahead"
+        elif channel.last_seq - stream.cursor > limit:
             return "behind"
-        for event in events:
-            await stream.replay(channel.frame(event))
+    while not hub.go_live(channel, stream):
+        frames = channel.frames_after(stream.cursor, REPLAY_PAGE)
+        if frames is None:
+            frames = await hub.log_page(channel, after=stream.cursor)
+            if not any(frame.seq is not None and frame.seq > stream.cursor for frame in frames):
+                return "behind"  # the log lacks what the channel says it has
+        for frame in frames:
+            stream.send(frame)
+            if stream.paused:
+                await stream.writable()
+            if stream.reason is not None:
+                return None
     return None
-
-
-_installed: Hub | None = None
-
-
-def hub_install(hub: Hub) -> None:
-    """Make ``hub`` this process's running hub (the edge does, on start-up)."""
-    global _installed
-    _installed = hub
-
-
-def hub_uninstall(hub: Hub) -> None:
-    global _installed
-    if _installed is hub:
-        _installed = None
-
-
-def hub_current() -> Hub | None:
-    """This process's running hub, or None (management commands, tests without a server)."""
-    return _installed

@@ -74,30 +74,6 @@ def story_head(*, story_id: int) -> int | None:
     return Story.objects.filter(pk=story_id).values_list("last_seq", flat=True).first()
 
 
-def stream_opening(
-    *, story_id: int, after: int | None, limit: int
-) -> tuple[int, list[dict[str, Any]] | None] | None:
-    """What a stream needs to start: ``(head, events after `after`)``, or None.
-
-    None when the story does not exist or readers cannot see it (draft). The
-    events are None when the client must reset instead: ``after`` is ahead of
-    the head, or more than ``limit`` events behind it.
-    """
-    row = (
-        Story.objects.filter(pk=story_id, status__in=Story.VISIBLE_STATUSES)
-        .values_list("last_seq", flat=True)
-        .first()
-    )
-    if row is None:
-        return None
-    head = int(row)
-    if after is None or after == head:
-        return head, []
-    if after > head or head - after > limit:
-        return head, None
-    return head, events_after(story_id=story_id, after=after, limit=limit)
-
-
 def story_visible_head(*, story_id: int) -> int | None:
     """The story's last sequence number, or None when readers cannot see it."""
     return (

@@ -52,10 +52,11 @@ COUNTERS = Counters()
 
 def render(hub: Hub | None) -> str:
     """The metrics of this process: its hub's (zeros before it starts) and ``COUNTERS``."""
-    readers = sum(1 for _ in hub.live_streams()) if hub is not None else 0
+    readers = hub.reader_count() if hub is not None else 0
     stats = hub.stats if hub is not None else HubStats()
     lines = [
-        "# HELP newsdesk_stream_readers Readers with a live stream open in this process.",
+        "# HELP newsdesk_stream_readers Readers with a stream open in this process, live or"
+        " replaying.",
         "# TYPE newsdesk_stream_readers gauge",
         f"newsdesk_stream_readers {readers}",
         "# HELP newsdesk_stream_stories Stories with at least one open stream.",

@@ -34,11 +34,15 @@ body); ``If-None-Match`` is answered ``304``. ``Cache-Control: public,
 max-age=0, s-maxage=N, stale-while-revalidate=M`` lets a CDN hold the page
 briefly; browsers revalidate every time. ``X-Cache`` says ``hit`` or ``miss``.
 
-The hit path costs no Django, no thread hop and no header encoding: from
-this middleware (under uvicorn's httptools protocol) the response is one
-``transport.write`` of pre-encoded bytes; earlier still, :class:`PageProtocol`
-answers from uvicorn's parser callbacks without building an ASGI request at
-all, with ``sendfile`` from the page's memory file (docs/page-cache.md).
+The hit path costs no Django, no thread hop and no header encoding. Under
+``newsdesk serve`` :meth:`PageCache.early` answers a hit from the request
+head, before any ASGI request exists, with ``sendfile`` from the page's
+memory file (``newsdesk/config/uvicorn_compat.py`` does the sending); under
+any other ASGI server the middleware sends the stored headers and body as two
+ASGI messages (docs/page-cache.md).
+
+The process's runtime (``newsdesk/config/runtime.py``) owns the cache and
+hands it the hub whose story heads say when a story page went stale.
 """
 
 from __future__ import annotations
@@ -56,10 +60,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from newsdesk import conf
-from newsdesk.live.hub import db_call, hub_current
+from newsdesk.config.uvicorn_compat import EarlyAnswer, EarlyRequest
+from newsdesk.live.hub import Hub, db_call
 
 logger = logging.getLogger(__name__)
 
@@ -73,31 +77,55 @@ NOT_PAGES = ("/api/", "/desk/", "/admin/", "/static/", "/stories/")
 MAX_BODY = 2 * 1024 * 1024
 SHARED_PREFIX = "newsdesk:page:"
 RAW_KEYS = 10_000  # raw request targets remembered with their keys (then forgotten at once)
+RAW_KEY_TARGET = 512  # longer targets are parsed every time, never remembered
 _UNKNOWN: Any = object()
 _DROPPED_RESPONSE_HEADERS = frozenset(
     {_MARK, b"content-length", b"etag", b"cache-control", b"x-cache", b"date", b"server"}
 )
 _HIT = b"x-cache: hit\r\n"
+_OK = b"HTTP/1.1 200 OK\r\n"
+_NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\n"
 _MEMFD = hasattr(os, "memfd_create") and hasattr(os, "sendfile") and hasattr(socket, "MSG_MORE")
 
 
-def page_mark(response: Any, *, story_id: int | None = None, seq: int = 0) -> Any:
-    """Let the page cache keep ``response``: a story's page at event ``seq``, or a site page."""
-    response[MARK] = "site" if story_id is None else f"story={story_id};seq={seq}"
+def page_mark(
+    response: Any,
+    *,
+    story_id: int | None = None,
+    seq: int = 0,
+    params: tuple[str, ...] = (),
+) -> Any:
+    """Let the page cache keep ``response``: a story's page at event ``seq``, or a site page.
+
+    ``params`` are the query parameters the view read: requests for the same
+    path that differ only in others share this render.
+    """
+    mark = "site" if story_id is None else f"story={story_id};seq={seq}"
+    response[MARK] = f"{mark};params={','.join(params)}"
     return response
 
 
-def _parse_mark(value: bytes) -> tuple[int | None, int] | None:
-    """``(story id or None, seq)`` from a view's mark, or None when it is malformed."""
-    if value == b"site":
-        return None, 0
+Mark = tuple[int | None, int, frozenset[str]]
+
+
+def _parse_mark(value: bytes) -> Mark | None:
+    """``(story id or None, seq, params)`` from a view's mark, or None when it is malformed."""
     try:
-        story_part, seq_part = value.decode("ascii").split(";")
+        parts = value.decode("ascii").split(";")
+        params = KEY_PARAMS  # a mark that does not say: any parameter a page may read
+        if parts[-1].startswith("params="):
+            listed = parts.pop().removeprefix("params=")
+            params = frozenset(listed.split(",")) if listed else frozenset()
+            if not params <= KEY_PARAMS:
+                return None
+        if parts == ["site"]:
+            return None, 0, params
+        story_part, seq_part = parts
         name, story = story_part.split("=")
         seq_name, seq = seq_part.split("=")
         if name != "story" or seq_name != "seq":
             return None
-        return int(story), int(seq)
+        return int(story), int(seq), params
     except ValueError:
         return None
 
@@ -111,6 +139,7 @@ class Request:
 
     host: bytes = b""
     forwarded: bytes | None = None  # X-Forwarded-Proto
+    forwarded_host: bytes | None = None  # X-Forwarded-Host
     if_none_match: bytes | None = None
 
 
@@ -132,6 +161,8 @@ def request_read(headers: list[tuple[bytes, bytes]], personal: frozenset[bytes])
                     return None
         elif name == b"x-forwarded-proto":
             request.forwarded = value
+        elif name == b"x-forwarded-host":
+            request.forwarded_host = value
         elif name in _NOT_PLAIN:
             return None
     return request
@@ -154,14 +185,26 @@ def forwarded_scheme(value: bytes, proxy_ssl_header: tuple[str, str] | None) -> 
     return "https" if first == proxy_ssl_header[1] else "http"
 
 
-def query_key(query: bytes) -> str:
-    """The query parameters a page depends on, decoded as Django decodes them."""
-    if not query:
+def query_key(query: bytes, params: frozenset[str] = KEY_PARAMS) -> str:
+    """The query parameters in ``params``, decoded as Django decodes them."""
+    if not query or not params:
         return ""
     pairs = urllib.parse.parse_qsl(
         query.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"
     )
-    return urllib.parse.urlencode([(k, v) for k, v in pairs if k in KEY_PARAMS])
+    return urllib.parse.urlencode([(k, v) for k, v in pairs if k in params])
+
+
+def host_allowed(host: bytes, allowed_hosts: list[str]) -> bool:
+    """Whether Django's ``HttpRequest.get_host()`` accepts ``host`` (else it answers 400)."""
+    from django.http.request import split_domain_port, validate_host
+
+    try:
+        text = host.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    domain, _port = split_domain_port(text)
+    return bool(domain) and validate_host(domain, allowed_hosts)
 
 
 def _etag_matches(header: bytes | None, etag: bytes) -> bool:
@@ -184,6 +227,7 @@ class Page:
     __slots__ = (
         "story_id",
         "seq",
+        "params",
         "expires",
         "etag",
         "headers",
@@ -202,9 +246,11 @@ class Page:
         etag: bytes,
         headers: list[tuple[bytes, bytes]],
         body: bytes,
+        params: frozenset[str] = KEY_PARAMS,
     ) -> None:
         self.story_id = story_id
         self.seq = seq
+        self.params = params  # the query parameters its view read
         self.expires = expires  # wall-clock time, comparable across processes
         self.etag = etag
         self.headers = headers  # what the response carries besides date and server
@@ -221,19 +267,25 @@ class Page:
     def body(self) -> bytes:
         return self.tail[self.split :]
 
+    @property
+    def size(self) -> int:
+        """Bytes it holds in memory: the response, twice once it has a memory file."""
+        return len(self.tail) * (2 if self.fd is not None else 1)
+
     def wire(
-        self, *, server: ServerLines, head_only: bool, not_modified: bool, close: bool
+        self, *, server_lines: bytes, head_only: bool, not_modified: bool, close: bool
     ) -> bytes:
-        """The whole HTTP/1.1 response."""
+        """The whole HTTP/1.1 response; ``server_lines`` are the server's date and name."""
         if not_modified:
             ending = b"connection: close\r\n\r\n" if close else b"\r\n"
-            return server.not_modified + self.head_304 + ending
+            return _NOT_MODIFIED + server_lines + self.head_304 + ending
+        ok = _OK + server_lines
         if close:
-            head = server.ok + self.tail[: self.split - 2] + b"connection: close\r\n\r\n"
+            head = ok + self.tail[: self.split - 2] + b"connection: close\r\n\r\n"
             return head if head_only else head + self.body
         if head_only:
-            return server.ok + self.tail[: self.split]
-        return server.ok + self.tail
+            return ok + self.tail[: self.split]
+        return ok + self.tail
 
     def file(self) -> int | None:
         """A memory file holding ``tail``, for ``sendfile``; None where there is none (not Linux)."""
@@ -262,6 +314,7 @@ class Page:
             "etag": self.etag,
             "headers": self.headers,
             "body": self.body,
+            "params": sorted(self.params),
         }
 
     @classmethod
@@ -274,6 +327,7 @@ class Page:
                 data["etag"],
                 data["headers"],
                 data["body"],
+                frozenset(data["params"]) & KEY_PARAMS,
             )
         except (KeyError, TypeError):
             return None
@@ -282,46 +336,37 @@ class Page:
 _REVALIDATION_HEADERS = frozenset({b"etag", b"cache-control", b"vary"})
 
 
-class ServerLines:
-    """Status lines with uvicorn's date and server headers, encoded once a second.
-
-    uvicorn replaces its default-headers list when the date changes, so the
-    list's identity says when to encode again.
-    """
-
-    __slots__ = ("source", "ok", "not_modified")
-
-    def __init__(self) -> None:
-        self.source: Any = None
-        self.ok = b""
-        self.not_modified = b""
-
-    def current(self, default_headers: list[tuple[bytes, bytes]]) -> ServerLines:
-        if default_headers is not self.source:
-            self.source = default_headers
-            lines = b"".join(b"%s: %s\r\n" % pair for pair in default_headers)
-            self.ok = b"HTTP/1.1 200 OK\r\n" + lines
-            self.not_modified = b"HTTP/1.1 304 Not Modified\r\n" + lines
-        return self
-
-
 # --- the cache ------------------------------------------------------------------------
 
 
 class PageCache:
     """ASGI middleware: cached reader pages before Django; renders stored on the way out.
 
-    Its settings are read when it is built (once per process, in ``asgi.py``).
+    Its settings are read when it is built (once per process, by the runtime).
+    ``hub`` is the process's running hub; without one, story pages are never
+    served from the cache (nothing would tell this process of a change).
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, hub: Hub | None = None) -> None:
         from django.conf import settings
 
         self.app = app
+        self.hub = hub
         self.enabled = conf.get("PAGE_CACHE").strip().lower() in {"1", "true", "yes", "on"}
         self.site_url = conf.get("SITE_URL").strip().rstrip("/")
         self.poll_seconds = conf.get_float("LOG_POLL_SECONDS")
         self.local_pages = max(conf.get_int("PAGE_CACHE_LOCAL_PAGES"), 0)
+        self.local_bytes = max(conf.get_int("PAGE_CACHE_LOCAL_BYTES"), 0)
+        self.local_size = 0
+        # The cached path is answered only for hosts Django would answer (its
+        # get_host() check), whatever origin the key holds.
+        self.allowed_hosts = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not self.allowed_hosts:
+            self.allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+        self.forwarded_host = bool(settings.USE_X_FORWARDED_HOST)
+        self.hosts: dict[bytes, bool] = {}
+        # The query parameters each path's view reads, from its renders' marks.
+        self.params: dict[str, frozenset[str]] = {}
         self.personal = frozenset(
             {settings.SESSION_COOKIE_NAME.encode(), settings.CSRF_COOKIE_NAME.encode(), b"messages"}
         )
@@ -331,7 +376,6 @@ class PageCache:
         # hub's heads (what the broker brought) are the other half.
         self.heads: dict[int, int] = {}
         self.inflight: dict[str, asyncio.Future[Page | None]] = {}
-        self.server_lines = ServerLines()
         self.raw_keys: dict[tuple[str, bytes, bytes, bytes | None], str | None] = {}
         self._polled = time.monotonic()
         self._polling: asyncio.Task[None] | None = None
@@ -352,6 +396,8 @@ class PageCache:
         """
         if not path.endswith("/") or path.startswith(NOT_PAGES):
             return None
+        if not self.host_ok(request):
+            return None  # Django answers 400, as for any request
         if request.forwarded is not None:
             derived = forwarded_scheme(request.forwarded, self.proxy_ssl_header)
             if derived is not None:
@@ -359,7 +405,29 @@ class PageCache:
             elif before_proxy:
                 return None
         origin = self.site_url or request.host.decode("latin-1").lower()
-        return f"{scheme} {origin}{path}?{query_key(query)}"
+        params = self.params.get(path, KEY_PARAMS)
+        return f"{scheme} {origin}{path}?{query_key(query, params)}"
+
+    def host_ok(self, request: Request) -> bool:
+        """Whether Django would accept the request's host (``ALLOWED_HOSTS``)."""
+        host = request.host
+        if self.forwarded_host and request.forwarded_host is not None:
+            host = request.forwarded_host
+        known = self.hosts.get(host)
+        if known is None:
+            known = host_allowed(host, self.allowed_hosts)
+            if len(self.hosts) >= RAW_KEYS:
+                self.hosts.clear()
+            self.hosts[host] = known
+        return known
+
+    def learn_params(self, path: str, params: frozenset[str]) -> None:
+        """Remember which query parameters the view of ``path`` reads."""
+        if self.params.get(path) != params:
+            if len(self.params) >= RAW_KEYS:
+                self.params.clear()
+            self.params[path] = params
+            self.raw_keys.clear()  # keys remembered before this include parameters it ignores
 
     # --- freshness --------------------------------------------------------------
 
@@ -370,8 +438,8 @@ class PageCache:
         story_id = page.story_id
         if story_id is None:
             return True
-        hub = hub_current()
-        if hub is None:
+        hub = self.hub
+        if hub is None or hub.closing:
             return False  # no broker feed: nothing would tell this process of a change
         known = self.heads.get(story_id)
         if known is None or page.seq < known:
@@ -387,16 +455,53 @@ class PageCache:
         return page
 
     def keep_local(self, key: str, page: Page) -> None:
+        """Keep ``page`` in this process's memory, within its page count and bytes."""
+        old = self.local.pop(key, None)
+        if old is not None:
+            self.local_size -= old.size
+        page.file()  # the memory file a hit sends, counted from the start
         self.local[key] = page
-        self.local.move_to_end(key)
-        while len(self.local) > self.local_pages:
-            self.local.popitem(last=False)
+        self.local_size += page.size
+        while self.local and (
+            len(self.local) > self.local_pages or self.local_size > self.local_bytes
+        ):
+            _, dropped = self.local.popitem(last=False)
+            self.local_size -= dropped.size
+
+    def drop_local(self, key: str) -> None:
+        page = self.local.pop(key, None)
+        if page is not None:
+            self.local_size -= page.size
 
     def _learn_head(self, story_id: int, seq: int) -> None:
         if seq > self.heads.get(story_id, -1):
             self.heads[story_id] = seq
 
-    # --- the hit path, without an ASGI request (PageProtocol) -------------------------
+    # --- the hit path, without an ASGI request (newsdesk serve) -----------------------
+
+    def early(self, request: EarlyRequest) -> EarlyAnswer | None:
+        """The whole response to a request head for a fresh cached page, or None."""
+        found = self.find(scheme=request.scheme, target=request.target, headers=request.headers)
+        if found is None:
+            return None
+        page, seen = found
+        not_modified = _etag_matches(seen.if_none_match, page.etag)
+        head_only = request.method == b"HEAD"
+        if not (not_modified or head_only) and request.keep_alive:
+            fd = page.file()
+            return EarlyAnswer(
+                head=_OK + request.server_lines,
+                body=page.tail,
+                fd=fd,
+                length=len(page.tail) if fd is not None else 0,
+            )
+        data = page.wire(
+            server_lines=request.server_lines,
+            head_only=head_only,
+            not_modified=not_modified,
+            close=not request.keep_alive,
+        )
+        return EarlyAnswer(head=data)
 
     def find(
         self, *, scheme: str, target: bytes, headers: list[tuple[bytes, bytes]]
@@ -417,9 +522,10 @@ class PageCache:
         key = self.raw_keys.get(raw, _UNKNOWN)
         if key is _UNKNOWN:
             key = self._raw_key(scheme, target, request)
-            if len(self.raw_keys) >= RAW_KEYS:
-                self.raw_keys.clear()
-            self.raw_keys[raw] = key
+            if len(target) <= RAW_KEY_TARGET:
+                if len(self.raw_keys) >= RAW_KEYS:
+                    self.raw_keys.clear()
+                self.raw_keys[raw] = key
         if key is None:
             return None
         page = self.lookup_local(key)
@@ -489,7 +595,7 @@ class PageCache:
         try:
             page = await self._lookup_shared(key)
             if page is not None:
-                self.keep_local(key, page)
+                self.keep_local(self._canonical(scope, request, page) or key, page)
                 return page
             capture = _Capture(send)
             await self.app(scope, receive, capture)
@@ -499,11 +605,14 @@ class PageCache:
                 return _SENT
             if page.story_id is not None:
                 self._learn_head(page.story_id, page.seq)
-            self.keep_local(key, page)
+            # Kept under the key of the parameters the view read, so requests
+            # that differ in others (?page= on a story) share this render.
+            canonical = self._canonical(scope, request, page) or key
+            self.keep_local(canonical, page)
             future.set_result(page)  # requests waiting for this render go on now
             # Shared before the answer leaves, so a request this reader makes
             # next, to any process, finds it.
-            await self._store_shared(key, page)
+            await self._store_shared(canonical, page)
             await self._send_page(scope, send, page, request, miss=True)
             return _SENT
         finally:
@@ -511,6 +620,15 @@ class PageCache:
                 del self.inflight[key]
             if not future.done():
                 future.set_result(page)
+
+    def _canonical(self, scope: dict[str, Any], request: Request, page: Page) -> str | None:
+        self.learn_params(scope["path"], page.params)
+        return self.key(
+            scheme=scope.get("scheme", "http"),
+            path=scope["path"],
+            query=scope.get("query_string", b""),
+            request=request,
+        )
 
     async def _send_page(
         self,
@@ -523,18 +641,6 @@ class PageCache:
     ) -> None:
         not_modified = _etag_matches(request.if_none_match, page.etag)
         head_only = scope["method"] == "HEAD"
-        cycle = getattr(send, "__self__", None)
-        if not miss and type(cycle) is RequestResponseCycle and _writable(cycle):
-            # uvicorn's httptools cycle: one write of ready bytes instead of two
-            # ASGI messages whose headers uvicorn would check and encode again.
-            data = page.wire(
-                server=self.server_lines.current(cycle.default_headers),
-                head_only=head_only,
-                not_modified=not_modified,
-                close=not cycle.keep_alive,
-            )
-            _write_whole_response(cycle, data)
-            return
         if not_modified:
             headers = [p for p in page.headers if p[0] in _REVALIDATION_HEADERS]
             status, body = 304, b""
@@ -599,7 +705,7 @@ class PageCache:
                 # Gone or no longer visible: forget its pages.
                 self.heads.pop(story_id, None)
                 for key in [k for k, p in self.local.items() if p.story_id == story_id]:
-                    del self.local[key]
+                    self.drop_local(key)
             else:
                 self._learn_head(story_id, head)
 
@@ -627,21 +733,6 @@ _SENT = object()  # _fill answered the request itself
 
 def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
-
-
-def _writable(cycle: Any) -> bool:
-    return not (cycle.response_started or cycle.disconnected or cycle.flow.write_paused)
-
-
-def _write_whole_response(cycle: Any, data: bytes) -> None:
-    """Do for a whole response what uvicorn's ``send`` does for its two messages."""
-    cycle.response_started = True
-    cycle.response_complete = True
-    cycle.transport.write(data)
-    cycle.message_event.set()
-    if not cycle.keep_alive:
-        cycle.transport.close()
-    cycle.on_response()
 
 
 # --- responses from Django ---------------------------------------------------------------
@@ -672,7 +763,7 @@ class _Capture:
     def __init__(self, send: Any) -> None:
         self.send = send
         self.start: dict[str, Any] | None = None
-        self.mark: tuple[int | None, int] | None = None
+        self.mark: Mark | None = None
         self.chunks: list[bytes] = []
         self.size = 0
         self.complete = False
@@ -725,7 +816,7 @@ class _Capture:
         """The held response as a page, or None when nothing cacheable was held."""
         if self.passing or not self.complete or self.start is None or self.mark is None:
             return None
-        story_id, seq = self.mark
+        story_id, seq, params = self.mark
         body = b"".join(self.chunks)
         etag = b'"%s"' % hashlib.blake2b(body, digest_size=16).hexdigest().encode()
         if story_id is None:
@@ -741,7 +832,7 @@ class _Capture:
             (b"etag", etag),
             (b"cache-control", control.encode()),
         ]
-        return Page(story_id, seq, time.time() + ttl, etag, headers, body)
+        return Page(story_id, seq, time.time() + ttl, etag, headers, body, params)
 
 
 def _storable(status: int, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -758,130 +849,3 @@ def _storable(status: int, headers: list[tuple[bytes, bytes]]) -> bool:
         ):
             return False
     return True
-
-
-# --- uvicorn ------------------------------------------------------------------------------
-
-
-def page_cache_of(app: Any) -> PageCache | None:
-    """The PageCache inside an ASGI application wrapped by middleware (``.app`` chains)."""
-    for _ in range(10):
-        if isinstance(app, PageCache):
-            return app
-        app = getattr(app, "app", None)
-        if app is None:
-            return None
-    return None
-
-
-class PageProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, answering fresh cached pages from its parser callbacks.
-
-    A hit never becomes an ASGI request: no scope, no task, no cycle. As soon
-    as the request head is parsed, the status and date lines go out with
-    ``MSG_MORE`` and the rest of the response with ``sendfile`` from the
-    page's memory file, so the kernel copies the page from its own memory
-    (as nginx does with a static file) instead of from Python's. Anything
-    else (a miss, a body, a pipelined request behind a running one) goes on
-    exactly as in uvicorn.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pages = page_cache_of(self.app)
-        self.answered = False
-        self.sock: socket.socket | None = None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-        super().connection_lost(exc)
-
-    def on_message_begin(self) -> None:
-        self.answered = False
-        super().on_message_begin()
-
-    def on_headers_complete(self) -> None:
-        # A keep-alive timer armed by an earlier answer must not close this request.
-        self._unset_keepalive_if_required()
-        pages = self.pages
-        if (
-            pages is not None
-            and (self.cycle is None or self.cycle.response_complete)
-            and not self.pipeline
-            and not self.flow.write_paused
-            and not self.parser.should_upgrade()
-        ):
-            method = self.parser.get_method()
-            if method in (b"GET", b"HEAD"):
-                found = pages.find(scheme=self.scheme, target=self.url, headers=self.headers)
-                if found is not None:
-                    self.answered = True
-                    self._answer(method, *found)
-                    return
-        super().on_headers_complete()
-
-    def _answer(self, method: bytes, page: Page, request: Request) -> None:
-        keep_alive = self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
-        server = self.pages.server_lines.current(self.server_state.default_headers)  # type: ignore[union-attr]
-        not_modified = _etag_matches(request.if_none_match, page.etag)
-        if not (
-            method == b"GET"
-            and keep_alive
-            and not not_modified
-            and self._send_file(page, server.ok)
-        ):
-            self.transport.write(
-                page.wire(
-                    server=server,
-                    head_only=method == b"HEAD",
-                    not_modified=not_modified,
-                    close=not keep_alive,
-                )
-            )
-        if keep_alive:
-            self.on_response_complete()
-        else:
-            self.server_state.total_requests += 1
-            self.transport.close()
-
-    def _send_file(self, page: Page, start: bytes) -> bool:
-        """Send ``start`` and the page's file straight to the socket; False when it cannot."""
-        transport = self.transport
-        if self.scheme != "http" or transport.get_write_buffer_size():
-            return False  # TLS, or bytes already waiting in the transport: keep the order
-        sock = self.sock
-        if sock is None:
-            raw = transport.get_extra_info("socket")
-            if raw is None or raw.family not in (socket.AF_INET, socket.AF_INET6):
-                return False
-            # A duplicate descriptor: closing it never closes the connection's own.
-            sock = self.sock = socket.fromfd(raw.fileno(), raw.family, socket.SOCK_STREAM)
-        fd = page.file()
-        if fd is None:
-            return False
-        size = len(page.tail)
-        try:
-            sent = sock.send(start, socket.MSG_MORE)
-            if sent < len(start):
-                transport.write(start[sent:] + page.tail)
-                return True
-            try:
-                sent = os.sendfile(sock.fileno(), fd, 0, size)
-            except BlockingIOError:
-                sent = 0
-        except OSError:
-            transport.abort()  # the client went away; uvicorn cleans up as for any lost connection
-            return True
-        if sent < size:
-            transport.write(page.tail[sent:])  # the socket is full: the rest waits in the transport
-        return True
-
-    def on_body(self, body: bytes) -> None:
-        if not self.answered:
-            super().on_body(body)
-
-    def on_message_complete(self) -> None:
-        if not self.answered:
-            super().on_message_complete()

@@ -6,7 +6,13 @@ from typing import Any
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 
 from newsdesk import conf
@@ -75,6 +81,9 @@ def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
     section = selectors.section_by_path(path=section_path)
     if section is None:
         raise Http404("No such section.")
+    path = section.get_absolute_url()
+    if request.GET.get("page") == "1":
+        return HttpResponsePermanentRedirect(path)  # page 1 is the section's own URL
     number = _query_int(request, "page") or 1
     paginator = Paginator(selectors.story_list_published(section=section), STORIES_PER_PAGE)
     try:
@@ -82,7 +91,6 @@ def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
     except InvalidPage as exc:
         raise Http404("No such page.") from exc
     page.object_list = selectors.stories_thumbnails_attach(stories=list(page.object_list))
-    path = section.get_absolute_url()
     trail = section.ancestors()
     response = render(
         request,
@@ -97,13 +105,12 @@ def section_detail(request: HttpRequest, section_path: str) -> HttpResponse:
             "meta_description": f"The latest stories in {section.name}.",
         },
     )
-    return page_mark(response)
+    return page_mark(response, params=("page",))
 
 
-def _before_cursor(*, story: Story, entry_id: int, per_page: int) -> int | None:
-    """The ``before`` cursor of the page holding the entry, aligned with "Load older" pages."""
-    position = selectors.entry_position(story=story, entry_id=entry_id)
-    if position is None or position < per_page:
+def _before_cursor(*, story: Story, position: int, per_page: int) -> int | None:
+    """The ``before`` cursor of the page holding the entry at ``position``, as "Load older" pages."""
+    if position < per_page:
         return None
     start = position - position % per_page
     return page_selectors.entry_id_at(story=story, position=start - 1)
@@ -136,10 +143,18 @@ def story_detail(
         "canonical_url": _absolute(request, path),
         "meta_description": story.standfirst,
     }
+    params: tuple[str, ...] = ()
     if story.live:
-        context.update(_live_context(request, story))
+        live = _live_context(request, story)
+        if live is None:
+            # A ?before= or ?entry= that names no entry of this story (or no
+            # older ones): the story's own URL, so such links share one page.
+            return HttpResponseRedirect(path)
+        context.update(live)
+        params = ("before", "entry")
     # The page cache keeps it until the story's log moves past last_seq.
-    return page_mark(render(request, "pages/story.html", context), story_id=story.pk, seq=last_seq)
+    response = render(request, "pages/story.html", context)
+    return page_mark(response, story_id=story.pk, seq=last_seq, params=params)
 
 
 def _byline(user: Any) -> str:
@@ -147,18 +162,24 @@ def _byline(user: Any) -> str:
     return journalist.byline if journalist else (user.get_full_name() or user.get_username())
 
 
-def _live_context(request: HttpRequest, story: Story) -> dict[str, Any]:
+def _live_context(request: HttpRequest, story: Story) -> dict[str, Any] | None:
+    """The live stream's page, or None when ``before``/``entry`` name no entry to show."""
     per_page = conf.get_int("ENTRIES_PER_PAGE")
     before = _query_int(request, "before")
     if before is None:
         wanted = _query_int(request, "entry")
         if wanted is not None:
-            before = _before_cursor(story=story, entry_id=wanted, per_page=per_page)
+            position = selectors.entry_position(story=story, entry_id=wanted)
+            if position is None:
+                return None
+            before = _before_cursor(story=story, position=position, per_page=per_page)
     key_points = selectors.key_points_current(story=story)
     pinned = selectors.entry_pinned(story=story)
     if pinned is not None:
         pinned.story = story
     rows, cursor = selectors.entry_page(story=story, before=before, limit=per_page)
+    if before is not None and not rows:
+        return None
     return {
         "key_points": key_points,
         # Stripped so the empty box matches CSS :empty and hides itself.

@@ -80,10 +80,14 @@ def test_related_list_is_one_query(
 def test_publishing_recomputes_related_in_the_background(
     section: Any, editor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsdesk.discovery.worker import worker_started
+    from newsdesk.config.runtime import worker_running
 
     monkeypatch.setenv("NEWSDESK_BACKGROUND", "1")
-    worker_started()  # as a serving process does at start-up
+    with worker_running():  # as a serving process's runtime does at start-up
+        _publish_and_wait_for_related(section, editor)
+
+
+def _publish_and_wait_for_related(section: Any, editor: Any) -> None:
     first = story_create(
         section=section,
         headline="Volcano erupts near the island village",

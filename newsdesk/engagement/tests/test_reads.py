@@ -178,14 +178,18 @@ def test_reads_of_drafts_or_unknown_stories_are_dropped(
 def test_background_worker_flushes_on_threshold(
     article: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from newsdesk.config.runtime import worker_running
+
     monkeypatch.setenv("NEWSDESK_BACKGROUND", "1")
     monkeypatch.setenv("NEWSDESK_VIEWS_FLUSH_THRESHOLD", "3")
+    monkeypatch.setenv("NEWSDESK_VIEWS_FLUSH_SECONDS", "3600")  # only the threshold flushes
     now = time.time()
-    for n in range(3):
-        read(article, f"reader-{n:03d}-aaaaaaaaaaaa", ip=f"10.0.{n}.1", at=now)
-    deadline = time.monotonic() + 30
-    while story_reads(story_id=article.pk) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    with worker_running():
+        for n in range(3):
+            read(article, f"reader-{n:03d}-aaaaaaaaaaaa", ip=f"10.0.{n}.1", at=now)
+        deadline = time.monotonic() + 30
+        while story_reads(story_id=article.pk) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
     assert story_reads(story_id=article.pk) == 3
 
 

@@ -67,8 +67,8 @@ def test_a_burst_of_streams_shares_one_story_check(monkeypatch):
 
     async def scenario() -> tuple[list[bool], int | None]:
         hub = Hub(poll_seconds=3600, heartbeat_seconds=3600)
-        channel = hub.join(9)
-        futures = [hub.check(hub.join(9)) for _ in range(200)]
+        channel = hub.join(9, RecordingStream())
+        futures = [hub.check(hub.join(9, RecordingStream())) for _ in range(200)]
         await asyncio.to_thread(started.wait, WAIT)
         release.set()
         results = await asyncio.gather(*futures)
@@ -94,7 +94,7 @@ def test_a_failed_check_is_asked_again_by_the_next_stream(monkeypatch):
 
     async def scenario() -> bool:
         hub = Hub(poll_seconds=3600, heartbeat_seconds=3600)
-        channel = hub.join(3)
+        channel = hub.join(3, RecordingStream())
         with pytest.raises(RuntimeError):
             await hub.check(channel)
         return await hub.check(channel)
@@ -106,8 +106,8 @@ def test_a_failed_check_is_asked_again_by_the_next_stream(monkeypatch):
 def test_a_story_sent_back_to_draft_ends_its_streams():
     async def scenario() -> tuple[str | None, bool]:
         hub = Hub(poll_seconds=3600, heartbeat_seconds=3600)
-        channel = hub.join(1)
         stream = RecordingStream(cursor=0)
+        channel = hub.join(1, stream)
         assert hub.go_live(channel, stream)
         message = {"story": 1, "seq": 1, "kind": "status-changed", "data": {"status": "draft"}}
         hub.deliver(message)

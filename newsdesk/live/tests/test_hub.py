@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from newsdesk.live import kinds
-from newsdesk.live.edge import Invalid, stream_position
 from newsdesk.live.hub import Frame, Hub
 from newsdesk.live.log import events_after
+from newsdesk.live.streams import Invalid, stream_position
 
 
 class RecordingStream:
@@ -22,6 +22,8 @@ class RecordingStream:
         self.cursor = cursor
         self.frames: list[Frame] = []
         self.closed: str | None = None
+        self.reason: str | None = None
+        self.paused = False
 
     def send(self, frame: Frame) -> None:
         if frame.seq is not None:
@@ -30,11 +32,11 @@ class RecordingStream:
             self.cursor = frame.seq
         self.frames.append(frame)
 
+    async def writable(self) -> None:
+        pass
+
     def close(self, reason: str) -> None:
         self.closed = reason
-
-    def server_stopping(self) -> bool | None:
-        return None
 
     @property
     def seqs(self) -> list[int | None]:
@@ -73,7 +75,7 @@ def test_gap_in_broker_messages_is_filled_from_the_log_in_order(live_story, publ
     async def scenario() -> RecordingStream:
         hub = _hub()
         stream = RecordingStream()
-        channel = hub.join(live_story.pk)
+        channel = hub.join(live_story.pk, stream)
         assert hub.go_live(channel, stream)
         hub.deliver(messages[2])  # seq 3 arrives; 1 and 2 were lost
         await _settle(hub)
@@ -90,7 +92,7 @@ def test_poll_catches_events_the_broker_never_delivered(live_story, publish):
     async def scenario() -> RecordingStream:
         hub = _hub()
         stream = RecordingStream()
-        assert hub.go_live(hub.join(live_story.pk), stream)
+        assert hub.go_live(hub.join(live_story.pk, stream), stream)
         await asyncio.to_thread(publish, live_story, "Lost by the broker.")
         await hub.poll()
         await _settle(hub)
@@ -107,9 +109,9 @@ def test_each_event_is_encoded_once_and_shared_by_every_stream(live_story, publi
 
     async def scenario() -> list[RecordingStream]:
         hub = _hub()
-        channel = hub.join(live_story.pk)
         streams = [RecordingStream() for _ in range(3)]
         for stream in streams:
+            channel = hub.join(live_story.pk, stream)
             hub.go_live(channel, stream)
         hub.deliver(message)
         return streams
@@ -128,12 +130,13 @@ def test_joining_stream_catches_up_from_the_ring_before_going_live(live_story, p
 
     async def scenario() -> RecordingStream:
         hub = _hub()
-        channel = hub.join(live_story.pk)
-        hub.go_live(channel, RecordingStream())
+        first = RecordingStream()
+        channel = hub.join(live_story.pk, first)
+        hub.go_live(channel, first)
         for message in messages:
             hub.deliver(message)
         late = RecordingStream(cursor=1)  # replayed the log up to 1 before these arrived
-        hub.join(live_story.pk)
+        hub.join(live_story.pk, late)
         assert hub.go_live(channel, late)
         return late
 
@@ -143,9 +146,11 @@ def test_joining_stream_catches_up_from_the_ring_before_going_live(live_story, p
 def test_joining_stream_rereads_the_log_when_the_ring_lacks_events():
     async def scenario() -> bool:
         hub = _hub()
-        channel = hub.join(1)
-        hub.go_live(channel, RecordingStream(cursor=500))
-        return hub.go_live(channel, RecordingStream(cursor=10))
+        ahead, behind = RecordingStream(cursor=500), RecordingStream(cursor=490)
+        channel = hub.join(1, ahead)
+        hub.go_live(channel, ahead)
+        hub.join(1, behind)
+        return hub.go_live(channel, behind)
 
     assert _run(scenario) is False
 
@@ -154,7 +159,7 @@ def test_reactions_are_forwarded_without_an_id():
     async def scenario() -> RecordingStream:
         hub = _hub()
         stream = RecordingStream()
-        hub.go_live(hub.join(5), stream)
+        hub.go_live(hub.join(5, stream), stream)
         hub.deliver({"story": 5, "kind": kinds.REACTIONS, "data": {"counts": {"like": 3}}})
         return stream
 
@@ -169,7 +174,7 @@ def test_stop_closes_every_live_stream_for_reconnection():
         await hub.start()
         streams = [RecordingStream(), RecordingStream()]
         for n, stream in enumerate(streams):
-            hub.go_live(hub.join(n), stream)
+            hub.go_live(hub.join(n, stream), stream)
         await hub.stop()
         return streams
 
@@ -187,28 +192,15 @@ def test_last_event_id_wins_over_after_and_bad_values_reset_or_fail():
             stream_position(query_string=bad, last_event_id=None)
 
 
-# --- the Django fallback (a request that reaches Django instead of the edge) ----------
+# --- Django alone (a request that reaches Django instead of the edge) ----------------
 
 
 @pytest.mark.django_db
-def test_fallback_view_answers_a_finite_replay(client, live_story, publish):
-    for n in range(3):
-        publish(live_story, f"Update {n}.")
-
+def test_django_alone_answers_the_stream_url_with_a_sentence_not_a_second_stream(
+    client, live_story
+):
     response = client.get(live_story.get_events_url(), {"after": 1})
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/event-stream; charset=utf-8"
+    assert response.status_code == 404
     assert response["Cache-Control"] == "no-store"
-    body = response.content.decode()
-    assert "id: 2\n" in body and "id: 3\n" in body and "id: 1\n" not in body
-
-
-@pytest.mark.django_db
-def test_fallback_view_resets_and_refuses_like_the_edge(client, live_story):
-    assert client.get("/stories/424242/events").status_code == 404
-    bad = client.get(live_story.get_events_url(), {"after": "x"})
-    assert bad.status_code == 400
-    assert json.loads(bad.content)["error"] == "invalid"
-    ahead = client.get(live_story.get_events_url(), {"after": 7})
-    assert b"event: reset\n" in ahead.content
+    assert "newsdesk serve" in json.loads(response.content)["detail"]

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from newsdesk.live import kinds
-from newsdesk.live.log import events_after, story_head, stream_opening
+from newsdesk.live.log import events_after, story_head
 from newsdesk.live.models import StoryEvent
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -117,27 +117,3 @@ def test_every_reader_visible_change_appends_one_event_in_order(live_story, edit
     assert [e["seq"] for e in events] == list(range(1, 9))
     assert "corrected" in events[1]["data"]["html"]
     assert events[6]["data"]["status"] == "ended"
-
-
-@pytest.mark.django_db
-def test_stream_opening_replays_after_position_and_resets_out_of_range(live_story, publish):
-    for n in range(5):
-        publish(live_story, f"Update {n}.")
-    story_id = live_story.pk
-
-    assert stream_opening(story_id=story_id, after=None, limit=10) == (5, [])
-    head, events = stream_opening(story_id=story_id, after=2, limit=10)
-    assert head == 5
-    assert [e["seq"] for e in events] == [3, 4, 5]
-    assert stream_opening(story_id=story_id, after=6, limit=10) == (5, None)  # ahead
-    assert stream_opening(story_id=story_id, after=0, limit=3) == (5, None)  # too far behind
-    assert stream_opening(story_id=999_999, after=None, limit=10) is None
-
-
-@pytest.mark.django_db
-def test_stream_opening_hides_draft_stories(live_story, editor):
-    from newsdesk.newsroom.services import story_set_status
-
-    story_set_status(story=live_story, actor=editor, status="draft")
-
-    assert stream_opening(story_id=live_story.pk, after=None, limit=10) is None

@@ -11,13 +11,17 @@ from conftest import start_server
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # Enough bytes (about 12 MB) to fill the kernel's socket buffers on both sides
-# (the server's send buffer grows to 4 MB) and then the stream's own limit.
+# (the server's send buffer grows to 4 MB) and then the stream's own limit
+# (64 KiB waiting in the server).
 ENTRIES = 300
 BODY = ("Paragraph of a long dispatch from the harbour summit. " * 340).strip()
 
 
-def test_slow_reader_is_dropped_while_others_get_every_event(live_story, publish, sse_open):
-    srv = start_server(env={"NEWSDESK_STREAM_BUFFER": "4"})
+@pytest.mark.parametrize("adapter", ["serve", "asgi"])
+def test_slow_reader_is_dropped_while_others_get_every_event(
+    adapter, live_story, publish, sse_open
+):
+    srv = start_server(env={"NEWSDESK_STREAM_BUFFER_BYTES": "65536"}, asgi=adapter == "asgi")
     try:
         url = live_story.get_events_url()
         slow = sse_open(srv.url, url, receive_buffer=4096)

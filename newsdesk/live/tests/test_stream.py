@@ -1,4 +1,8 @@
-"""The stream end to end: a real server process, real sockets, the real API."""
+"""The stream end to end: a real server process, real sockets, the real API.
+
+``stream_server`` runs each test once per stream adapter: ``newsdesk serve``
+(the transport adapter) and plain uvicorn (the ASGI adapter).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from .conftest import api_publish
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_stream_answers_event_stream_headers_and_preamble(server, live_story, sse_open):
-    client = sse_open(server.url, live_story.get_events_url())
+def test_stream_answers_event_stream_headers_and_preamble(stream_server, live_story, sse_open):
+    client = sse_open(stream_server.url, live_story.get_events_url())
 
     assert client.status == 200
     assert client.response_headers["content-type"] == "text/event-stream; charset=utf-8"
@@ -22,12 +26,14 @@ def test_stream_answers_event_stream_headers_and_preamble(server, live_story, ss
 
 
 def test_published_entry_reaches_open_stream_with_its_id_and_html(
-    server, live_story, editor, token_for, sse_open
+    stream_server, live_story, editor, token_for, sse_open
 ):
-    client = sse_open(server.url, live_story.get_events_url())
+    client = sse_open(stream_server.url, live_story.get_events_url())
     client.wait_for(lambda events: client.comments >= 1, what="the opening comment")
 
-    entry = api_publish(server.url, token_for(editor), live_story.pk, "Talks **resume** at noon.")
+    entry = api_publish(
+        stream_server.url, token_for(editor), live_story.pk, "Talks **resume** at noon."
+    )
 
     (event,) = client.wait_for_count(1)
     assert event.event == "entry-published"
@@ -38,15 +44,15 @@ def test_published_entry_reaches_open_stream_with_its_id_and_html(
 
 
 def test_every_reader_gets_every_entry_once_in_order(
-    server, live_story, editor, token_for, sse_open
+    stream_server, live_story, editor, token_for, sse_open
 ):
-    readers = [sse_open(server.url, live_story.get_events_url()) for _ in range(5)]
+    readers = [sse_open(stream_server.url, live_story.get_events_url()) for _ in range(5)]
     for reader in readers:
         reader.wait_for(lambda events, r=reader: r.comments >= 1, what="the opening comment")
     token = token_for(editor)
 
     for n in range(12):
-        api_publish(server.url, token, live_story.pk, f"Update number {n}.")
+        api_publish(stream_server.url, token, live_story.pk, f"Update number {n}.")
 
     for reader in readers:
         events = reader.wait_for_count(12)
@@ -54,12 +60,12 @@ def test_every_reader_gets_every_entry_once_in_order(
 
 
 def test_reconnect_with_last_event_id_replays_missed_entries_once(
-    server, live_story, publish, sse_open
+    stream_server, live_story, publish, sse_open
 ):
     for n in range(5):
         publish(live_story, f"Before the reader dropped {n}.")
     client = sse_open(
-        server.url, live_story.get_events_url() + "?after=0", headers={"Last-Event-ID": "2"}
+        stream_server.url, live_story.get_events_url() + "?after=0", headers={"Last-Event-ID": "2"}
     )
 
     events = client.wait_for_count(3)
@@ -70,11 +76,11 @@ def test_reconnect_with_last_event_id_replays_missed_entries_once(
 
 
 def test_after_parameter_replays_from_the_log_then_continues_live(
-    server, live_story, publish, sse_open
+    stream_server, live_story, publish, sse_open
 ):
     for n in range(3):
         publish(live_story, f"Earlier update {n}.")
-    client = sse_open(server.url, live_story.get_events_url() + "?after=1")
+    client = sse_open(stream_server.url, live_story.get_events_url() + "?after=1")
 
     client.wait_for_count(2)
     publish(live_story, "Later update.")
@@ -84,20 +90,20 @@ def test_after_parameter_replays_from_the_log_then_continues_live(
     assert [e.event for e in events] == ["entry-published"] * 3
 
 
-def test_stream_of_unknown_or_draft_story_is_a_json_404(server, live_story, sse_open):
+def test_stream_of_unknown_or_draft_story_is_a_json_404(stream_server, live_story, sse_open):
     from newsdesk.newsroom.services import story_set_status
 
-    unknown = sse_open(server.url, "/stories/999999/events")
+    unknown = sse_open(stream_server.url, "/stories/999999/events")
     assert unknown.status == 404
     assert json.loads(unknown.read_body())["error"] == "not_found"
 
     story_set_status(story=live_story, actor=live_story.authors.first(), status="draft")
-    draft = sse_open(server.url, live_story.get_events_url())
+    draft = sse_open(stream_server.url, live_story.get_events_url())
     assert draft.status == 404
 
 
-def test_malformed_after_is_a_json_400(server, live_story, sse_open):
-    client = sse_open(server.url, live_story.get_events_url() + "?after=soon")
+def test_malformed_after_is_a_json_400(stream_server, live_story, sse_open):
+    client = sse_open(stream_server.url, live_story.get_events_url() + "?after=soon")
 
     assert client.status == 400
     body = json.loads(client.read_body())
@@ -106,13 +112,13 @@ def test_malformed_after_is_a_json_400(server, live_story, sse_open):
 
 
 def test_reader_too_far_behind_gets_reset_and_the_stream_ends(
-    server, live_story, publish, sse_open, monkeypatch
+    stream_server, live_story, publish, sse_open, monkeypatch
 ):
     for n in range(4):
         publish(live_story, f"Update {n}.")
     # REPLAY_LIMIT is read per request in the server; this server keeps the
     # default, so a position far ahead of the head shows the same path.
-    client = sse_open(server.url, live_story.get_events_url() + "?after=40")
+    client = sse_open(stream_server.url, live_story.get_events_url() + "?after=40")
 
     events = client.read_to_end()
 
@@ -121,16 +127,18 @@ def test_reader_too_far_behind_gets_reset_and_the_stream_ends(
     assert client.ended
 
 
-def test_malformed_last_event_id_gets_reset(server, live_story, sse_open):
-    client = sse_open(server.url, live_story.get_events_url(), headers={"Last-Event-ID": "x1"})
+def test_malformed_last_event_id_gets_reset(stream_server, live_story, sse_open):
+    client = sse_open(
+        stream_server.url, live_story.get_events_url(), headers={"Last-Event-ID": "x1"}
+    )
 
     events = client.read_to_end()
 
     assert [e.event for e in events] == ["reset"]
 
 
-def test_healthz_is_answered_by_the_edge(server, sse_open):
-    client = sse_open(server.url, "/healthz")
+def test_healthz_is_answered_by_the_edge(stream_server, sse_open):
+    client = sse_open(stream_server.url, "/healthz")
 
     assert client.status == 200
     assert client.read_body() == b"ok"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import run_coroutine
-from newsdesk.live.hub import Hub, hub_install, hub_uninstall
+from newsdesk.live.hub import Hub
 from newsdesk.pages.edgecache import MARK, PageCache
 
 PAGE = b"<!doctype html><title>Live</title><script nonce=%s>1</script>"
@@ -42,7 +42,12 @@ class Views:
 
 
 def page_for(
-    *, story: int | None = None, seq: int = 0, extra: list[tuple[bytes, bytes]] | None = None
+    *,
+    story: int | None = None,
+    seq: int = 0,
+    extra: list[tuple[bytes, bytes]] | None = None,
+    params: tuple[str, ...] | None = None,
+    size: int = 0,
 ) -> Callable[[dict[str, Any]], tuple[int, list[tuple[bytes, bytes]], bytes]]:
     """A view rendering a marked page with a fresh CSP nonce each time, as django-csp does."""
     count = 0
@@ -51,8 +56,10 @@ def page_for(
         nonlocal count
         count += 1
         nonce = b"n%d" % count
-        body = PAGE % nonce + scope["query_string"]
+        body = PAGE % nonce + scope["query_string"] + b"x" * size
         mark = b"site" if story is None else b"story=%d;seq=%d" % (story, seq)
+        if params is not None:
+            mark += b";params=" + ",".join(params).encode()
         return (
             200,
             [
@@ -125,13 +132,8 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def hub() -> Iterator[Hub]:
-    """This process's hub, as a running server has it: the cache reads its story heads."""
-    running = Hub(poll_seconds=3600, heartbeat_seconds=3600)
-    hub_install(running)
-    try:
-        yield running
-    finally:
-        hub_uninstall(running)
+    """The process's hub, as a running server's runtime hands it to the cache."""
+    yield Hub(poll_seconds=3600, heartbeat_seconds=3600)
 
 
 def run(coroutine: Any) -> Any:
@@ -206,7 +208,7 @@ def test_head_is_answered_from_the_get_render_without_a_body() -> None:
 
 def test_a_story_page_is_rendered_again_once_the_hub_hears_a_later_event(hub: Hub) -> None:
     views = Views(page_for(story=7, seq=5))
-    cache = PageCache(views)
+    cache = PageCache(views, hub=hub)
 
     async def scenario() -> list[Answer]:
         answers = [await call(cache, "/world/live/"), await call(cache, "/world/live/")]
@@ -444,3 +446,62 @@ def test_the_local_memory_keeps_only_the_most_recent_pages(
         return [(await call(cache, p)).headers["x-cache"] for p in ("/a/", "/c/", "/b/")]
 
     assert run(scenario()) == ["hit", "hit", "miss"]
+
+
+def test_parameters_a_page_does_not_read_share_its_render() -> None:
+    views = Views(page_for(story=None, params=("page",)))
+    cache = PageCache(views)
+
+    async def scenario() -> list[str]:
+        queries = [b"before=1", b"", b"entry=7&before=2", b"page=2", b"page=2&before=9"]
+        return [(await call(cache, "/s/", query=q)).headers["x-cache"] for q in queries]
+
+    # The first render (asked with ?before=1) says its view reads only ?page=.
+    assert run(scenario()) == ["miss", "hit", "hit", "miss", "hit"]
+    assert views.renders == 2
+
+
+def test_the_local_memory_is_bounded_by_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDESK_PAGE_CACHE_LOCAL_BYTES", "25000")
+    views = Views(page_for(size=10_000))
+    cache = PageCache(views)
+
+    async def scenario() -> list[str]:
+        for path in ("/a/", "/b/", "/c/", "/d/"):
+            await call(cache, path)
+        return [(await call(cache, p)).headers["x-cache"] for p in ("/d/", "/a/")]
+
+    assert run(scenario()) == ["hit", "miss"]
+    assert cache.local_size <= 25000
+    assert sum(page.size for page in cache.local.values()) == cache.local_size
+
+
+@pytest.mark.parametrize(
+    "host, allowed",
+    [
+        (b"news.test", True),
+        (b"www.news.test:8000", True),
+        (b"evil.test", False),
+        (b"news.test.evil.test", False),
+        (b"", False),
+        (b"bad host", False),
+    ],
+)
+def test_the_cached_path_checks_the_host_as_django_does(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, host: bytes, allowed: bool
+) -> None:
+    settings.ALLOWED_HOSTS = ["news.test", ".news.test"]
+    monkeypatch.setenv("NEWSDESK_SITE_URL", "https://news.test")
+    views = Views(page_for())
+    cache = PageCache(views)
+
+    async def scenario() -> list[Answer]:
+        await call(cache, "/", host=b"news.test")
+        return [await call(cache, "/", host=host), await call(cache, "/", host=host)]
+
+    answers = run(scenario())
+    if allowed:
+        assert [a.headers["x-cache"] for a in answers] == ["hit", "hit"]
+    else:  # Django answers (400), never the cache
+        assert all("x-cache" not in a.headers for a in answers)
+        assert views.renders == 3

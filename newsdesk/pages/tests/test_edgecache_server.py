@@ -8,20 +8,15 @@ event has arrived on a stream, the next page has the change.
 from __future__ import annotations
 
 import http.client
-import os
 import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from conftest import ROOT, Server, database_url_for_tests, free_port, start_server
+from conftest import Server, start_server
 from newsdesk.live.tests.conftest import (  # noqa: F401 - fixtures
     WAIT,
     api_publish,
@@ -121,66 +116,15 @@ def test_home_and_section_pages_are_cached(server: Server, live_story: Any) -> N
         assert live_story.headline in again.text
 
 
-# --- answered from uvicorn's parser (PageProtocol) -----------------------------------------
-
-
-@pytest.fixture
-def protocol_server(transactional_db: Any) -> Iterator[Server]:
-    """uvicorn with :class:`PageProtocol` in front of the ASGI app, on the test database."""
-    port = free_port()
-    log = Path(tempfile.mkstemp(prefix="newsdesk-pages-", suffix=".log")[1])
-    env = {
-        **os.environ,
-        "NEWSDESK_DATABASE_URL": database_url_for_tests(),
-        "NEWSDESK_LOG_LEVEL": "WARNING",
-        "NEWSDESK_BACKGROUND": "0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "newsdesk.config.asgi:application",
-            "--http",
-            "newsdesk.pages.edgecache:PageProtocol",
-            "--port",
-            str(port),
-            "--lifespan",
-            "on",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    srv = Server(process, port, log)
-    deadline = time.monotonic() + WAIT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{srv.output()}")
-        try:
-            if httpx.get(f"{srv.url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                srv.stop()
-                raise
-            time.sleep(0.1)
-    try:
-        yield srv
-    finally:
-        srv.stop()
+# --- answered from the request head (newsdesk serve's early answers) ---------------------------
 
 
 def test_hits_from_the_parser_keep_the_connection_and_its_framing(
-    protocol_server: Server, live_story: Any, publish: Any
+    server: Server, live_story: Any, publish: Any
 ) -> None:
     publish(live_story, "A long entry. " * 400)  # a page well over one socket write
     path = live_story.get_absolute_url()
-    connection = http.client.HTTPConnection("127.0.0.1", protocol_server.port, timeout=WAIT)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
     answers = []
     for method, headers in [
         ("GET", {}),
@@ -203,17 +147,17 @@ def test_hits_from_the_parser_keep_the_connection_and_its_framing(
 
 
 def test_pipelined_requests_are_answered_in_order(
-    protocol_server: Server, live_story: Any, article: Any
+    server: Server, live_story: Any, article: Any
 ) -> None:
     story_path = live_story.get_absolute_url()
     article_path = article.get_absolute_url()
-    get(protocol_server, story_path)  # now cached; the article is not
-    host = f"127.0.0.1:{protocol_server.port}"
+    get(server, story_path)  # now cached; the article is not
+    host = f"127.0.0.1:{server.port}"
     requests = b"".join(
         f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
         for path in (article_path, story_path, article_path)
     )
-    with socket.create_connection(("127.0.0.1", protocol_server.port), timeout=WAIT) as sock:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
         sock.sendall(requests)
         bodies = _read_responses(sock, 3)
     assert article.headline.encode() in bodies[0]
@@ -287,22 +231,65 @@ def _read_responses(sock: socket.socket, count: int) -> list[bytes]:
 
 
 def test_a_reader_too_slow_for_one_write_still_gets_whole_pages_in_order(
-    protocol_server: Server, live_story: Any, publish: Any
+    server: Server, live_story: Any, publish: Any
 ) -> None:
     for n in range(4):
         publish(live_story, f"Long entry {n}. " + "Words and more words. " * 800)
     path = live_story.get_absolute_url()
-    expected = get(protocol_server, path).content
-    assert get(protocol_server, path).headers["x-cache"] == "hit"
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{protocol_server.port}\r\n\r\n".encode()
+    expected = get(server, path).content
+    assert get(server, path).headers["x-cache"] == "hit"
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
     with socket.socket() as sock:
         # A small receive window: the kernel takes part of a page, the rest waits in the server.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.settimeout(WAIT)
-        sock.connect(("127.0.0.1", protocol_server.port))
+        sock.connect(("127.0.0.1", server.port))
         # More pipelined pages than the kernel's send buffer holds (tcp_wmem's 4 MiB at most).
         sock.sendall(request * 60)
         time.sleep(0.2)  # not a threshold: lets the server fill the window before reading
         bodies = _read_responses(sock, 60)
     assert len(expected) > 90_000
     assert bodies == [expected] * 60
+
+
+# --- what a hostile query string or Host header gets --------------------------------------
+
+
+def test_parameters_a_page_does_not_read_share_its_one_render(
+    server: Server, live_story: Any, publish: Any
+) -> None:
+    publish(live_story, "Only entry.")
+    path = live_story.get_absolute_url()
+    assert get(server, f"{path}?page=1").headers["x-cache"] == "miss"
+    for query in ("page=8123", "page=zz", "utm_source=x", "", "page=1&utm_medium=y"):
+        assert get(server, f"{path}?{query}").headers["x-cache"] == "hit", query
+    # Values that name nothing go to the page's own URL instead of a new render.
+    for query in ("entry=99999999", "before=99999999"):
+        answer = get(server, f"{path}?{query}")
+        assert (answer.status_code, answer.headers["location"]) == (302, path), query
+    section = live_story.section.get_absolute_url()
+    first_page = get(server, f"{section}?page=1")
+    assert (first_page.status_code, first_page.headers["location"]) == (301, section)
+
+
+def test_a_host_django_refuses_is_refused_on_the_cached_path_too(
+    transactional_db: Any, live_story: Any
+) -> None:
+    srv = start_server(
+        env={
+            "NEWSDESK_SITE_URL": "http://news.test",
+            "NEWSDESK_ALLOWED_HOSTS": "news.test,127.0.0.1",
+        }
+    )
+    try:
+        path = live_story.get_absolute_url()
+        assert get(srv, path, Host="news.test").headers["x-cache"] == "miss"
+        assert get(srv, path, Host="news.test").headers["x-cache"] == "hit"
+        for host in ("evil.test", "news.test.evil.test"):
+            refused = get(srv, path, Host=host)
+            assert refused.status_code == 400, host  # as Django answers a host it does not serve
+            assert "x-cache" not in refused.headers
+            head = httpx.head(f"{srv.url}{path}", headers={"Host": host}, timeout=WAIT)
+            assert head.status_code == 400
+    finally:
+        srv.stop()

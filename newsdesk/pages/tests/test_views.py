@@ -311,14 +311,24 @@ def test_entry_permalink_opens_the_page_holding_a_deep_entry(get_html, live_stor
 
 
 def test_entry_permalink_to_a_deleted_or_unknown_entry_opens_the_first_page(
-    get_html, live_story, publish, editor
+    client, get_html, live_story, publish, editor
 ):
     entry = publish(live_story, "Soon gone")
     kept = publish(live_story, "Kept")
     services.entry_delete(entry=entry, actor=editor)
-    for wanted in (entry.pk, 999999):
-        _, doc = get_html(live_story.get_absolute_url(), {"entry": wanted})
-        assert entry_ids(doc) == [kept.pk]
+    path = live_story.get_absolute_url()
+    for query in ({"entry": entry.pk}, {"entry": 999999}, {"before": 999999}, {"before": kept.pk}):
+        # The story's own URL (one cached page), not a new render per unknown value.
+        response = client.get(path, query)
+        assert (response.status_code, response["Location"]) == (302, path), query
+    _, doc = get_html(path)
+    assert entry_ids(doc) == [kept.pk]
+
+
+def test_the_first_page_of_a_section_has_one_url(client, live_story):
+    path = live_story.section.get_absolute_url()
+    response = client.get(path, {"page": 1})
+    assert (response.status_code, response["Location"]) == (301, path)
 
 
 @pytest.mark.parametrize("query", ["before=abc", "before=-3", "entry=abc", "before=0"])
@@ -370,8 +380,10 @@ def test_article_shows_its_body_instead_of_entries(get_html, article):
     assert doc.xpath("//main[@id='story']/@data-story-id") == [str(article.pk)]
 
 
-def test_head_has_canonical_link_and_description(get_html, live_story):
-    _, doc = get_html(live_story.get_absolute_url(), {"before": 1})
+def test_head_has_canonical_link_and_description(get_html, live_story, publish):
+    publish(live_story, "Older.")
+    newer = publish(live_story, "Newer.")
+    _, doc = get_html(live_story.get_absolute_url(), {"before": newer.pk})
     assert doc.xpath("//link[@rel='canonical']/@href") == [
         f"http://testserver{live_story.get_absolute_url()}"
     ]

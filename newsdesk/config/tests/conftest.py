@@ -1,0 +1,1 @@
+from newsdesk.live.tests.conftest import sse_open  # noqa: F401 - fixture
