@@ -67,9 +67,11 @@ test-postgres: $(STAMP)
 		echo "Skipping the PostgreSQL run: $(PG_URL) is unreachable (set PG_URL to test on PostgreSQL)"; \
 	fi
 
+# mypy checks the modules pyproject.toml lists ([tool.mypy] files), strictly.
 lint: $(STAMP)
 	$(BIN)/ruff format --check newsdesk tests bench conftest.py
 	$(BIN)/ruff check newsdesk tests bench conftest.py
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format newsdesk tests bench conftest.py

@@ -53,6 +53,16 @@ def django_db_modify_db_settings() -> None:
         db.setdefault("TEST", {})["NAME"] = str(path)
 
 
+@pytest.fixture(autouse=True)
+def counters_cleared() -> None:
+    """Each test starts with empty rate limits and read windows (the ``counters`` cache):
+    every test client calls from 127.0.0.1, so one test's searches or reactions
+    would otherwise count against the next."""
+    from django.core.cache import caches
+
+    caches["counters"].clear()
+
+
 # --- newsroom factories -------------------------------------------------------------
 
 
@@ -260,6 +270,14 @@ def database_url_for_tests() -> str:
     return f"postgres://{auth}{host}:{port}/{settings['NAME']}"
 
 
+def clear_of_a_window_edge() -> None:
+    """Rate windows are clock minutes (hours, days): wait, when the next minute is
+    close, until it has begun, so that a test's requests fall in a single window."""
+    left = 60 - time.time() % 60
+    if left < 10:
+        time.sleep(left + 0.1)
+
+
 @dataclass
 class Server:
     """A running server process: ``url`` is its origin."""
@@ -285,6 +303,25 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
+def _listener_pid_is(port: int, pid: int) -> bool:
+    """Whether the socket listening on 127.0.0.1:``port`` is process ``pid``'s (Linux /proc).
+
+    Another test run on the machine may have taken the port between
+    :func:`free_port` and the server's bind; its server must not pass for ours.
+    """
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+            inodes.add(f"socket:[{inode}]")
+    try:
+        links = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+    except OSError:
+        return False
+    return bool(inodes & links)
+
+
 def start_server(
     *,
     env: dict[str, str] | None = None,
@@ -296,9 +333,22 @@ def start_server(
 
     ``asgi=True`` starts plain uvicorn on ``newsdesk.config.asgi:application``
     instead: every request, streams included, then takes the ASGI path, as
-    under any other ASGI server.
+    under any other ASGI server. Without a ``port``, a free one is picked, and
+    picked again when another process took it before the server could bind it.
     """
-    port = port or free_port()
+    for _ in range(5):
+        server = _server_started(env=env, workers=workers, port=port or free_port(), asgi=asgi)
+        if server is not None or port is not None:
+            break
+    if server is None:
+        raise RuntimeError("server could not bind a free port five times")
+    return server
+
+
+def _server_started(
+    *, env: dict[str, str] | None, workers: int, port: int, asgi: bool
+) -> Server | None:
+    """The started server, or None when its port was taken by another process."""
     log = Path(tempfile.mkstemp(prefix="newsdesk-server-", suffix=".log")[1])
     full_env = {
         **os.environ,
@@ -311,6 +361,8 @@ def start_server(
     if asgi:
         command = ["uvicorn", "newsdesk.config.asgi:application", "--port", str(port)]
         command += ["--lifespan", "on", "--no-access-log", "--log-level", "warning"]
+        # As newsdesk serve: whom to believe about addresses is newsdesk.proxies' to say.
+        command += ["--no-proxy-headers"]
     process = subprocess.Popen(
         [sys.executable, "-m", *command],
         env=full_env,
@@ -319,14 +371,18 @@ def start_server(
         cwd=ROOT,
     )
     server = Server(process, port, log)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            if "address already in use" in server.output():
+                return None
             raise RuntimeError(f"server exited early:\n{server.output()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
                 sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                if sock.recv(12).startswith(b"HTTP/1.1 200"):
+                if sock.recv(12).startswith(b"HTTP/1.1 200") and _listener_pid_is(
+                    port, process.pid
+                ):
                     return server
         except OSError:
             pass

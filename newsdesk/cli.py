@@ -12,8 +12,23 @@ import os
 import resource
 import sys
 
+from newsdesk import conf
+
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "newsdesk-demo"
+
+
+def _settings_refused() -> bool:
+    """Print why, and return True, when a ``NEWSDESK_*`` value is not allowed."""
+    found = conf.problems()
+    for sentence in found:
+        print(f"newsdesk: {sentence}", file=sys.stderr)
+    if found:
+        print(
+            "newsdesk: nothing was started; docs/configuration.md lists every setting.",
+            file=sys.stderr,
+        )
+    return bool(found)
 
 
 def _setup() -> None:
@@ -57,10 +72,11 @@ def _serve(host: str, port: int, workers: int, *, reload: bool = False) -> None:
         # edge and Django. The class itself, not an import string: uvicorn
         # before 0.36 takes only its own protocol names as strings.
         http=Listener,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # The peer stays the socket's own: whom to believe about the client's
+        # address is decided in one place, by NEWSDESK_PROXY_HOPS (newsdesk.proxies).
+        proxy_headers=False,
         log_config=logging_config(),
-        log_level=os.environ.get("NEWSDESK_LOG_LEVEL", "info").lower(),
+        log_level=conf.get_str("LOG_LEVEL").lower(),
         access_log=False,
         timeout_graceful_shutdown=5,
         reload=reload,
@@ -133,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         ("migrate", "create or upgrade the database tables"),
         ("loaddemo", "load the demo newsroom (once)"),
         ("createeditor", "create a newsroom user: USERNAME [--role editor|reporter] [--token]"),
+        ("flushreads", "write the buffered reads to the database now"),
+        ("relatedrefresh", "recompute every story's Related list"),
     ]:
         sub.add_parser(name, help=text, add_help=False)
 
@@ -141,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     if argv[0] in {"demo", "serve"}:
         args = parser.parse_args(argv)
+        if _settings_refused():
+            return 2
         return int(args.func(args))
+    if _settings_refused():
+        return 2
     return _management(argv[0], argv[1:])
 
 

@@ -216,4 +216,7 @@ def test_a_busy_timeout_that_is_not_a_number_fails_at_start_up_and_says_how_to_f
         {"NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_SQLITE_BUSY_TIMEOUT": "soon"}
     )
     assert result.returncode != 0
-    assert "NEWSDESK_SQLITE_BUSY_TIMEOUT is 'soon'; set it to a number of seconds" in result.stderr
+    assert (
+        "NEWSDESK_SQLITE_BUSY_TIMEOUT is 'soon', which is not allowed: "
+        "use a number of seconds (0 or more)." in result.stderr
+    )

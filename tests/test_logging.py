@@ -97,6 +97,7 @@ def test_django_request_is_logged_with_method_path_status_and_duration(client, c
     assert response.status_code == 404
     [record] = [r for r in caplog.records if r.name == "newsdesk.request"]
     assert (record.method, record.path, record.status) == ("GET", "/no-such-section/", 404)
+    assert record.client == "127.0.0.1"
     assert record.duration_ms >= 0
     fields = json.loads(JsonFormatter().format(record))
     assert fields["level"] == "INFO"

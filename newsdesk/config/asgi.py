@@ -8,6 +8,12 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from newsdesk import conf  # noqa: E402
+from newsdesk.config.bodies import ChunkedBodies  # noqa: E402
+
+# A NEWSDESK_* value its setting does not allow stops the process here, under any
+# ASGI server (`newsdesk serve` has said so before it got this far).
+if _refused := conf.problems():
+    raise conf.SettingError(" ".join(_refused))
 
 # Django runs in its synchronous (WSGI) mode on a pool of threads: every view
 # and middleware here is synchronous, so a request makes one hop from the
@@ -16,6 +22,10 @@ from newsdesk import conf  # noqa: E402
 # makes a thread per request, about a fifth more CPU per request (measured
 # with the API publish; docs/architecture.md).
 django_application = WSGIMiddleware(get_wsgi_application(), workers=conf.get_int("DJANGO_THREADS"))
+# WSGI reads a body by its Content-Length: a chunked one is read first and given one.
+django_application = ChunkedBodies(
+    django_application, limit=max(ChunkedBodies.LIMIT, conf.get_int("MEDIA_MAX_BYTES") + (1 << 20))
+)
 
 from newsdesk.live.edge import Edge  # noqa: E402
 

@@ -13,13 +13,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 from newsdesk import conf
 
-FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 # uvicorn repeats its message with terminal colours in this extra.
@@ -52,14 +50,9 @@ class JsonFormatter(_BaseJsonFormatter):
 
 def log_format() -> str:
     """``text`` or ``json``, from ``NEWSDESK_LOG_FORMAT`` (see the module docstring)."""
-    value = conf.get("LOG_FORMAT").strip().lower()
+    value = conf.get_str("LOG_FORMAT")
     if not value:
-        production = conf.get("PRODUCTION").strip().lower() in {"1", "true", "yes", "on"}
-        return "json" if production else "text"
-    if value not in FORMATS:
-        raise ImproperlyConfigured(
-            f"NEWSDESK_LOG_FORMAT is {value!r}; set it to text or json, or leave it unset."
-        )
+        return "json" if conf.get_bool("PRODUCTION") else "text"
     return value
 
 
@@ -79,7 +72,7 @@ def logging_config() -> dict[str, Any]:
                 "stream": "ext://sys.stderr",
             }
         },
-        "root": {"handlers": ["console"], "level": conf.get("LOG_LEVEL").upper()},
+        "root": {"handlers": ["console"], "level": conf.get_str("LOG_LEVEL")},
         "loggers": {
             # uvicorn's own loggers carry handlers of their own unless told otherwise.
             "uvicorn": {"handlers": [], "propagate": True},

@@ -26,12 +26,17 @@ from django.template.loader import render_to_string
 
 from newsdesk import conf
 from newsdesk.live.metrics import COUNTERS
+from newsdesk.proxies import client_ip
 
 logger = logging.getLogger("newsdesk.request")
 
 
 class RequestLogMiddleware:
-    """Log method, path, status and duration (to the response's headers) at INFO."""
+    """Log method, path, status, duration (to the response's headers) and client at INFO.
+
+    The client is the address ``newsdesk.proxies.client_ip`` believes, as
+    everywhere else.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
@@ -59,6 +64,7 @@ class RequestLogMiddleware:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
+                "client": client_ip(request),
             },
         )
 

@@ -4,28 +4,16 @@ variable, documented in ``docs/configuration.md`` (a test keeps the two in step)
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 from newsdesk import conf
 from newsdesk.config.logging import logging_config
-from newsdesk.embeds.providers import frame_origins, mastodon_hosts_parse
-
-
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(f"NEWSDESK_{name}", default)
-
-
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = _env(name, "1" if default else "0").strip().lower()
-    return value in {"1", "true", "yes", "on"}
-
+from newsdesk.embeds.providers import frame_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,12 +29,12 @@ def _s3_url_protocol(media_url: str) -> str:
     return media_url.split("://", 1)[0] + ":" if "://" in media_url else "https:"
 
 
-DATA_DIR = Path(_env("DATA_DIR", ".newsdesk")).resolve()
+DATA_DIR = Path(conf.get_str("DATA_DIR")).resolve()
 
 
 def _secret_key() -> str:
     """Use NEWSDESK_SECRET_KEY, else a random key kept in the data directory."""
-    key = _env("SECRET_KEY")
+    key = conf.get_str("SECRET_KEY")
     if key:
         return key
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -58,10 +46,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_bool("DEBUG")
-PRODUCTION = _env_bool("PRODUCTION")
-ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "*").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in _env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+DEBUG = conf.get_bool("DEBUG")
+PRODUCTION = conf.get_bool("PRODUCTION")
+ALLOWED_HOSTS = list(conf.value("ALLOWED_HOSTS"))
+CSRF_TRUSTED_ORIGINS = list(conf.value("CSRF_TRUSTED_ORIGINS"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,21 +116,8 @@ TEMPLATES = [
 ]
 
 
-def _sqlite_busy_timeout() -> float:
-    value = conf.get("SQLITE_BUSY_TIMEOUT")
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise ImproperlyConfigured(
-            f"NEWSDESK_SQLITE_BUSY_TIMEOUT is {value!r}; set it to a number of seconds, such as 20."
-        )
-    return seconds
-
-
 # Databases: SQLite (WAL) in the data directory unless NEWSDESK_DATABASE_URL is set.
-_database_url = _env("DATABASE_URL")
+_database_url = conf.get_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
 else:
@@ -155,7 +130,7 @@ else:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # How long a write waits for another writer's lock before "database is locked"
     # (a 503 for the request, newsdesk.config.middleware).
-    _busy_timeout = _sqlite_busy_timeout()
+    _busy_timeout = conf.get_float("SQLITE_BUSY_TIMEOUT")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two
@@ -168,8 +143,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             f"PRAGMA busy_timeout={round(_busy_timeout * 1000)};"
         ),
     }
-if _env("TEST_DATABASE_NAME"):
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = _env("TEST_DATABASE_NAME")
+if conf.get_str("TEST_DATABASE_NAME"):
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = conf.get_str("TEST_DATABASE_NAME")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -192,12 +167,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsdesk.config.security.lockout_response"
 # The access log would add a row per successful sign-in; failures are what matters.
 AXES_DISABLE_ACCESS_LOG = True
+# The one rule for whom to believe about a client's address (NEWSDESK_PROXY_HOPS).
+AXES_CLIENT_IP_CALLABLE = "newsdesk.proxies.client_ip_or_none"
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:story_list"
 LOGOUT_REDIRECT_URL = "desk:login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = _env("TIME_ZONE", "Europe/London")
+TIME_ZONE = conf.get_str("TIME_ZONE")
 USE_I18N = False
 USE_TZ = True
 
@@ -248,7 +225,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-_redis_url = _env("REDIS_URL")
+_redis_url = conf.get_str("REDIS_URL")
 if _redis_url:
     CACHES = {
         "default": {
@@ -290,12 +267,7 @@ X_FRAME_OPTIONS = "DENY"
 
 
 def _embed_frame_origins() -> list[str]:
-    try:
-        hosts = mastodon_hosts_parse(conf.get("EMBED_MASTODON_HOSTS"))
-    except ValueError:
-        # The system check newsdesk.E201 reports it; meanwhile no Mastodon frame.
-        hosts = frozenset()
-    return frame_origins(mastodon_hosts=hosts)
+    return frame_origins(mastodon_hosts=conf.value("EMBED_MASTODON_HOSTS"))
 
 
 # A strict policy: scripts and styles only from this site's static files (script
@@ -323,10 +295,13 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = _env_bool("SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = conf.get_bool("SSL_REDIRECT")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = conf.get_bool("HSTS_PRELOAD")
+if PRODUCTION or conf.get_int("PROXY_HOPS") > 0:
+    # The proxy in front terminates TLS and says so; without it, the SSL redirect
+    # would send every request round again.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # One handler on the root logger, text or JSON lines (newsdesk/config/logging.py);

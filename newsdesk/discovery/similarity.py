@@ -215,7 +215,8 @@ def neighbour_lists(
     def row(b: int) -> np.ndarray:
         # A picked neighbour's similarity to every row, computed once and reused
         # by every later duplicate check against it.
-        return blended([b])[0]
+        first: np.ndarray = blended([b])[0]
+        return first
 
     def pair(a: int, b: int) -> float:
         return float(row(b)[a])

@@ -89,7 +89,7 @@ class RedisReadBuffer(ReadBuffer):
         pipe.lrange(claimed, 0, -1)
         pipe.delete(claimed)
         raw, _ = pipe.execute()
-        return [tuple(json.loads(item)) for item in raw]  # type: ignore[misc]
+        return [tuple(json.loads(item)) for item in raw]
 
     def pending(self) -> int:
         return int(self._redis.llen(self.KEY))
@@ -102,4 +102,4 @@ def _buffer_for(url: str) -> ReadBuffer:
 
 def read_buffer() -> ReadBuffer:
     """This process's read buffer (shared through Redis when configured)."""
-    return _buffer_for(conf.get("REDIS_URL"))
+    return _buffer_for(conf.get_str("REDIS_URL"))

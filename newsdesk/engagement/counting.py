@@ -53,7 +53,8 @@ def user_agent_is_bot(user_agent: str) -> bool:
     return bool(CrawlerDetect(user_agent=user_agent).isCrawler())
 
 
-def _incr(cache: Any, key: str, timeout: int) -> int:
+def counter_incr(cache: Any, key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` (made with ``timeout`` seconds to live); return it."""
     if cache.add(key, 1, timeout):
         return 1
     try:
@@ -62,6 +63,24 @@ def _incr(cache: Any, key: str, timeout: int) -> int:
         # Expired between add and incr: start the window again.
         cache.set(key, 1, timeout)
         return 1
+
+
+def reader_admitted(
+    cache: Any, *, scope: str, ip: str, reader: str, now: float, limit: int
+) -> bool:
+    """Whether ``reader`` is among the first ``limit`` reader ids ``ip`` showed this hour.
+
+    ``scope`` keeps the uses apart. An id admitted once stays admitted for the
+    hour, so the readers who came first stay welcome while an address rotating
+    ids is refused for every new one.
+    """
+    hour = int(now // HOUR)
+    key = f"{scope}:ipr:{ip}:{hour}:{reader}"
+    admitted = cache.get(key)
+    if admitted is None:
+        admitted = int(counter_incr(cache, f"{scope}:iprn:{ip}:{hour}", 2 * HOUR) <= limit)
+        cache.set(key, admitted, 2 * HOUR)
+    return bool(admitted)
 
 
 def read_check(
@@ -82,12 +101,12 @@ def read_check(
     # Register the reader id under the IP before any other check, so an IP
     # rotating ids is recognised even when its other requests are refused.
     if cache.add(f"rd:ipr:{ip}:{hour}:{reader}", 1, 2 * HOUR):
-        readers = _incr(cache, f"rd:iprn:{ip}:{hour}", 2 * HOUR)
+        readers = counter_incr(cache, f"rd:iprn:{ip}:{hour}", 2 * HOUR)
     else:
         readers = int(cache.get(f"rd:iprn:{ip}:{hour}") or 0)
     if readers > limits.readers_per_ip_hour:
         return IP_READERS
-    if _incr(cache, f"rd:ip:{ip}:{hour}", 2 * HOUR) > limits.ip_per_hour:
+    if counter_incr(cache, f"rd:ip:{ip}:{hour}", 2 * HOUR) > limits.ip_per_hour:
         return IP_RATE
     seen_key = f"rd:seen:{reader}:{story_id}"
     if not cache.add(seen_key, now, limits.dedupe_seconds):
@@ -95,6 +114,6 @@ def read_check(
         if last is not None and now - float(last) < limits.dedupe_seconds:
             return REPEAT
         cache.set(seen_key, now, limits.dedupe_seconds)
-    if _incr(cache, f"rd:ips:{ip}:{story_id}:{day}", 2 * DAY) > limits.ip_story_per_day:
+    if counter_incr(cache, f"rd:ips:{ip}:{story_id}:{day}", 2 * DAY) > limits.ip_story_per_day:
         return IP_STORY_RATE
     return COUNTED

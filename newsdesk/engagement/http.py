@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from newsdesk.newsroom.models import Story
+from newsdesk.proxies import client_ip
 
 from . import services
-from .readers import client_ip, reader_id_ensure
+from .readers import reader_id_ensure
 
 
 def reaction_from_request(

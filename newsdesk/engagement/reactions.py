@@ -34,4 +34,4 @@ def reaction_kinds_parse(value: str) -> list[tuple[str, str]]:
 
 def reaction_kinds() -> list[tuple[str, str]]:
     """The reaction kinds and labels, in display order."""
-    return reaction_kinds_parse(conf.get("REACTIONS"))
+    return list(conf.value("REACTIONS"))

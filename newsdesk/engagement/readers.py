@@ -1,4 +1,7 @@
-"""Who is asking: the reader cookie, the client IP, privacy signals, same-origin checks."""
+"""Who is asking: the reader cookie, privacy signals, same-origin checks.
+
+The client's address is ``newsdesk.proxies.client_ip``.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,15 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
-
-from newsdesk import conf
 
 READER_COOKIE = "nd_reader"
 READER_COOKIE_AGE = 365 * 24 * 3600
 _READER_ID = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+# The cookie holds the id signed with the site's secret key, so a reader id is
+# one the server issued, never any string of the right shape a client makes up.
+_SALT = "newsdesk.engagement.reader"
 
 
 def reader_id_new() -> str:
@@ -21,10 +26,21 @@ def reader_id_new() -> str:
     return secrets.token_urlsafe(16)
 
 
+def reader_cookie_value(reader: str) -> str:
+    """What the ``nd_reader`` cookie holds for ``reader``: the id and its signature."""
+    return signing.Signer(salt=_SALT).sign(reader)
+
+
 def reader_id_get(request: HttpRequest) -> str | None:
-    """The reader id from the ``nd_reader`` cookie, or None when absent or malformed."""
+    """The reader id the ``nd_reader`` cookie carries, or None when absent or not signed here."""
     value = request.COOKIES.get(READER_COOKIE, "")
-    return value if _READER_ID.match(value) else None
+    if not value:
+        return None
+    try:
+        reader = signing.Signer(salt=_SALT).unsign(value)
+    except signing.BadSignature:
+        return None
+    return reader if _READER_ID.match(reader) else None
 
 
 def reader_id_ensure(request: HttpRequest) -> tuple[str, bool]:
@@ -36,29 +52,15 @@ def reader_id_ensure(request: HttpRequest) -> tuple[str, bool]:
 
 
 def reader_cookie_set(response: HttpResponse, reader: str) -> None:
-    """Set the first-party reader cookie: random, HttpOnly, SameSite=Lax."""
+    """Set the first-party reader cookie: random, signed, HttpOnly, SameSite=Lax."""
     response.set_cookie(
         READER_COOKIE,
-        reader,
+        reader_cookie_value(reader),
         max_age=READER_COOKIE_AGE,
         httponly=True,
         samesite="Lax",
         secure=bool(getattr(settings, "PRODUCTION", False)),
     )
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's IP: REMOTE_ADDR, or the entry ``NEWSDESK_PROXY_HOPS`` back in X-Forwarded-For."""
-    hops = conf.get_int("PROXY_HOPS")
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def tracking_refused(request: HttpRequest) -> bool:

@@ -33,11 +33,18 @@ MINUTE = 60
 
 
 def reaction_rate_check(*, reader: str, ip: str, now: float | None = None) -> None:
-    """Refuse a reaction change beyond the per-reader or per-IP rate (per minute)."""
+    """Refuse a reaction change beyond the per-reader or per-IP rate (per minute), or from a
+    reader id beyond the first ``NEWSDESK_REACTION_IP_READERS`` its address showed this hour."""
     cache = caches["counters"]
-    minute = int((now if now is not None else time.time()) // MINUTE)
-    per_reader = counting._incr(cache, f"rx:rate:r:{reader}:{minute}", 2 * MINUTE)
-    per_ip = counting._incr(cache, f"rx:rate:ip:{ip}:{minute}", 2 * MINUTE)
+    now = time.time() if now is None else now
+    limit = conf.get_int("REACTION_IP_READERS")
+    if not counting.reader_admitted(cache, scope="rx", ip=ip, reader=reader, now=now, limit=limit):
+        raise RateLimited(
+            "Too many readers have reacted from your network in the last hour; try again later."
+        )
+    minute = int(now // MINUTE)
+    per_reader = counting.counter_incr(cache, f"rx:rate:r:{reader}:{minute}", 2 * MINUTE)
+    per_ip = counting.counter_incr(cache, f"rx:rate:ip:{ip}:{minute}", 2 * MINUTE)
     if per_reader > conf.get_int("REACTION_READER_RATE") or per_ip > conf.get_int(
         "REACTION_IP_RATE"
     ):

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from newsdesk.newsroom.errors import NewsroomError
 from newsdesk.newsroom.models import Story
+from newsdesk.proxies import client_ip
 
 from . import services
 from .http import reaction_from_request
 from .readers import (
-    client_ip,
     reader_cookie_set,
     reader_id_ensure,
     request_same_origin,

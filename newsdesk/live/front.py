@@ -53,6 +53,9 @@ _RESPONSE_HEAD = (
     + PREAMBLE.chunk
 )
 _LAST_CHUNK = b"0\r\n\r\n"
+# Control characters httptools refuses in a request head (all but HTAB, and CR LF
+# between lines): RFC 9110, section 5.5.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_head(head: bytes) -> tuple[int, bytes, bytes | None] | None:
@@ -62,6 +65,8 @@ def parse_head(head: bytes) -> tuple[int, bytes, bytes | None] | None:
     Only what is certainly a bodiless HTTP/1.1 GET of the stream path is
     taken; anything unusual returns None and goes to the full HTTP parser.
     """
+    if _CONTROL.search(head):
+        return None  # the full parser refuses it (400), as it does on every other path
     lines = head.split(b"\r\n")
     parts = lines[0].split(b" ")
     if len(parts) != 3 or parts[0] != b"GET" or parts[2] != b"HTTP/1.1":

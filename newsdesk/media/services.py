@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk import conf
+from newsdesk.newsroom.characters import character_refused, newlines_normalise
 from newsdesk.newsroom.errors import ConflictError, PermissionDenied, ValidationError
 from newsdesk.newsroom.permissions import is_editor, is_newsroom
 
@@ -49,11 +50,15 @@ def media_limits() -> tuple[int, int]:
 
 
 def _clean_text(value: Any, *, field: str, max_length: int) -> str:
+    """Checked text: the characters every newsroom field may hold (``newsroom.characters``)."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"The {field} must be text.", field=field)
-    value = value.replace("\x00", "").strip()
+    value = newlines_normalise(value).strip()
+    refused = character_refused(value, multiline=field == "caption")
+    if refused:
+        raise ValidationError(f"The {field} {refused}", field=field)
     if len(value) > max_length:
         raise ValidationError(
             f"The {field} is {len(value):,} characters long; the limit is {max_length:,}.",

@@ -21,6 +21,7 @@ from newsdesk.media import limits as media_limits
 from newsdesk.media.models import Media
 
 from . import limits
+from .characters import character_refused, newlines_normalise
 from .errors import ConflictError, PermissionDenied, ValidationError
 from .fragments import entry_fragment, key_points_fragment
 from .models import Entry, EntryMedia, Journalist, KeyPoints, Section, Story
@@ -55,12 +56,20 @@ def _event_committed(event: Any) -> None:
 # --- validation helpers -----------------------------------------------------
 
 
+# Fields whose text may run over several lines; every other field is one line.
+_MULTILINE_FIELDS = frozenset({"body", "standfirst"})
+
+
 def _text(value: Any, *, field: str, max_length: int, required: bool = False) -> str:
+    """Checked text for ``field``: characters feeds can carry (``characters``), length, presence."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationError(f"The {field} must be text.", field=field)
-    value = value.replace("\x00", "").strip()
+    value = newlines_normalise(value).strip()
+    refused = character_refused(value, multiline=field in _MULTILINE_FIELDS)
+    if refused:
+        raise ValidationError(f"The {field} {refused}", field=field)
     if required and not value:
         raise ValidationError(f"The {field} cannot be empty.", field=field)
     if len(value) > max_length:

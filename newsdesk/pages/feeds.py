@@ -18,6 +18,7 @@ from django.utils.html import escape, format_html
 
 from newsdesk import conf
 from newsdesk.newsroom import selectors
+from newsdesk.newsroom.characters import xml_clean
 from newsdesk.newsroom.models import Entry, Section, Story
 
 from . import seo
@@ -25,7 +26,32 @@ from . import seo
 FEED_ITEMS = 30
 
 
-class RssWithUpdated(feedgenerator.Rss201rev2Feed):
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return xml_clean(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    return value
+
+
+class XmlSafeFeed(feedgenerator.SyndicationFeed):
+    """Drops from every text what XML 1.0 cannot carry, so a feed is well-formed
+    whatever is stored (rows written before the services refused such characters)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*_xml_safe(args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*_xml_safe(args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class AtomFeed(XmlSafeFeed, feedgenerator.Atom1Feed):
+    """Atom 1.0, well-formed whatever is stored."""
+
+
+class RssWithUpdated(XmlSafeFeed, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with ``<atom:updated>`` on items (RSS itself has no updated time) and each
     item's photo as Media RSS ``<media:content>`` (https://www.rssboard.org/media-rss)."""
 
@@ -245,19 +271,19 @@ class StoryFeed(_BaseFeed):
 
 
 class SiteAtomFeed(SiteFeed):
-    feed_type = feedgenerator.Atom1Feed
+    feed_type = AtomFeed
     kind = "atom"
     subtitle = SiteFeed.description
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = feedgenerator.Atom1Feed
+    feed_type = AtomFeed
     kind = "atom"
     subtitle = SectionFeed.description
 
 
 class StoryAtomFeed(StoryFeed):
-    feed_type = feedgenerator.Atom1Feed
+    feed_type = AtomFeed
     kind = "atom"
     subtitle = StoryFeed.description
 

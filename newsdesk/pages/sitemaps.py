@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from newsdesk import conf
 from newsdesk.newsroom import selectors
+from newsdesk.newsroom.characters import xml_clean
 from newsdesk.newsroom.models import Section, Story
 
 from . import seo
@@ -29,6 +30,17 @@ from . import seo
 NEWS_WINDOW = datetime.timedelta(days=2)
 # Google News reads at most 1,000 URLs per news sitemap.
 NEWS_LIMIT = 1000
+
+
+def _xml_safe(response: HttpResponse) -> HttpResponse:
+    """Drop what XML 1.0 cannot carry from the rendered sitemap, whatever is stored."""
+
+    def clean(rendered: HttpResponse) -> None:
+        rendered.content = xml_clean(rendered.content.decode()).encode()
+
+    if isinstance(response, TemplateResponse):
+        response.add_post_render_callback(clean)
+    return response
 
 
 class _SiteUrlSitemap(Sitemap):
@@ -85,18 +97,20 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
             "last_mod": None,
         }
     )
-    return TemplateResponse(
-        request,
-        "pages/sitemap_index.xml",
-        {"sitemaps": entries},
-        content_type="application/xml",
+    return _xml_safe(
+        TemplateResponse(
+            request,
+            "pages/sitemap_index.xml",
+            {"sitemaps": entries},
+            content_type="application/xml",
+        )
     )
 
 
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One of the sitemaps the index lists."""
-    return sitemap_view(
-        request, sitemaps=SITEMAPS, section=section, template_name="pages/sitemap.xml"
+    return _xml_safe(
+        sitemap_view(request, sitemaps=SITEMAPS, section=section, template_name="pages/sitemap.xml")
     )
 
 
@@ -122,14 +136,16 @@ def sitemap_news(request: HttpRequest) -> HttpResponse:
         }
         for story in news_sitemap_stories()
     ]
-    return TemplateResponse(
-        request,
-        "pages/sitemap_news.xml",
-        {
-            "urls": urls,
-            "publication_name": conf.get("SITE_NAME"),
-            # news:language is an ISO 639 code: "en", not "en-gb" (zh-cn / zh-tw excepted).
-            "language": settings.LANGUAGE_CODE.split("-")[0],
-        },
-        content_type="application/xml",
+    return _xml_safe(
+        TemplateResponse(
+            request,
+            "pages/sitemap_news.xml",
+            {
+                "urls": urls,
+                "publication_name": conf.get("SITE_NAME"),
+                # news:language is an ISO 639 code: "en", not "en-gb" (zh-cn / zh-tw excepted).
+                "language": settings.LANGUAGE_CODE.split("-")[0],
+            },
+            content_type="application/xml",
+        )
     )

@@ -10,9 +10,14 @@ to maintain.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from newsdesk import conf
+from newsdesk.engagement.counting import counter_incr
 
 STORY_FTS = "search_story_fts"
 ENTRY_FTS = "search_entry_fts"
@@ -110,3 +115,23 @@ def search_index_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
 def search_index_after_migrate(*, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     """post_migrate: put back triggers a table rebuild may have dropped."""
     search_index_install(using=using)
+
+
+# --- the rate limit -------------------------------------------------------------------
+
+MINUTE = 60
+
+
+def search_rate_check(*, ip: str, now: float | None = None) -> int:
+    """Count one search from ``ip``; return 0, or the seconds to wait when over the limit.
+
+    A search is the most expensive read the site offers, so each address may
+    run ``NEWSDESK_SEARCH_IP_RATE`` a minute (in the ``counters`` cache, shared
+    through Redis when it is set).
+    """
+    now = time.time() if now is None else now
+    minute = int(now // MINUTE)
+    count = counter_incr(caches["counters"], f"search:ip:{ip}:{minute}", 2 * MINUTE)
+    if count <= conf.get_int("SEARCH_IP_RATE"):
+        return 0
+    return max(1, int((minute + 1) * MINUTE - now))

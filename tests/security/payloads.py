@@ -116,9 +116,17 @@ UNICODE = [
     "\u202e<script>alert(1)</script>",
     "\u2066isolate\u2069 \u200f\u200e marks",
     "\uff1cscript\uff1ealert(1)\uff1c/script\uff1e",
-    "Null\x00byte<script>alert(1)</script>",
     "Zero\u200bwidth <img src=x onerror=alert(1)>",
     "Emoji \U0001f600 and combining e\u0301",
+]
+
+# Characters no field may hold (newsdesk/newsroom/characters.py): refused, not stored.
+REFUSED = [
+    "Null\x00byte<script>alert(1)</script>",
+    "Vertical\x0btab<img src=x onerror=alert(1)>",
+    "Escape\x1b[31m<script>alert(1)</script>",
+    "Nonchar\uffff<script>alert(1)</script>",
+    "C1 control\x9b<script>alert(1)</script>",
 ]
 
 LONG = [

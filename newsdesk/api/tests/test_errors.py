@@ -58,12 +58,37 @@ def test_json_that_is_not_an_object_is_400(api, section, body):
     _is_error(response, 400, "invalid")
 
 
-def test_nul_characters_are_dropped_not_stored(api, live_story):
-    response = api.post(
-        f"/api/stories/{live_story.pk}/entries", {"body": "a\x00b", "title": "\x00"}
-    )
-    assert response.status_code == 201
-    assert Entry.objects.get().body == "ab"
+@pytest.mark.parametrize(
+    ("character", "code"),
+    [
+        ("\x00", "U+0000"),
+        ("\x01", "U+0001"),
+        ("\x0b", "U+000B"),
+        ("\x1f", "U+001F"),
+        ("\x85", "U+0085"),
+        ("\ufffe", "U+FFFE"),
+        ("\uffff", "U+FFFF"),
+    ],
+)
+def test_characters_feeds_cannot_carry_are_refused_with_a_sentence(
+    api, live_story, character, code
+):
+    response = api.post(f"/api/stories/{live_story.pk}/entries", {"body": f"ab{character}c"})
+    _is_error(response, 400, "invalid")
+    detail = response.json()["detail"]
+    assert detail.startswith("The body contains an invisible character that pages and feeds")
+    assert f"({code}, character 3)" in detail
+    assert "line breaks" in detail
+    assert Entry.objects.count() == 0
+
+
+def test_a_line_break_in_a_one_line_field_is_refused_and_crlf_in_a_body_becomes_lf(api, live_story):
+    path = f"/api/stories/{live_story.pk}/entries"
+    response = api.post(path, {"body": "Text.", "title": "Two\nlines"})
+    _is_error(response, 400, "invalid")
+    assert response.json()["detail"] == "The title must be on one line: remove the line break."
+    assert api.post(path, {"body": "One\r\nTwo\rThree\tTab"}).status_code == 201
+    assert Entry.objects.get().body == "One\nTwo\nThree\tTab"
 
 
 def test_oversized_body_is_413_before_it_is_read(api, live_story):

@@ -55,3 +55,34 @@ def test_errors_over_http_are_json(server, live_story, editor, token_for):
         wrong_method = http.put(path, json={})
         assert wrong_method.status_code == 405
         assert wrong_method.json()["error"] == "method_not_allowed"
+
+
+def test_a_chunked_body_is_read_as_if_it_had_a_content_length(
+    server, live_story, editor, token_for
+):
+    """As ``curl --data-binary @-`` and many HTTP libraries send a body: in chunks, no length."""
+    headers = {"Authorization": f"Bearer {token_for(editor)}", "Content-Type": "application/json"}
+    path = f"/api/stories/{live_story.pk}/entries"
+
+    def chunks(body: bytes, size: int = 7):
+        for start in range(0, len(body), size):
+            yield body[start : start + size]
+
+    with httpx.Client(base_url=server.url, timeout=20) as http:
+        request = http.build_request(
+            "POST",
+            path,
+            content=chunks(b'{"body": "Wire: talks resume in chunks"}'),
+            headers=headers,
+        )
+        assert request.headers["transfer-encoding"] == "chunked"
+        assert "content-length" not in request.headers
+        published = http.send(request)
+        assert published.status_code == 201, published.text
+        assert published.json()["body"] == "Wire: talks resume in chunks"
+
+        oversized = http.post(
+            path, content=chunks(b"x" * (MAX_BODY_BYTES + 10), 65536), headers=headers
+        )
+        assert oversized.status_code == 413
+        assert oversized.json()["error"] == "too_large"

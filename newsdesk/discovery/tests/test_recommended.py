@@ -8,6 +8,7 @@ import pytest
 from newsdesk.discovery.selectors import recommended_for
 from newsdesk.discovery.services import related_refresh
 from newsdesk.engagement.models import ReaderRead
+from newsdesk.engagement.readers import reader_cookie_value
 from newsdesk.engagement.services import read_record, reads_flush
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_co_reading_recommends_what_similar_readers_read(audience: dict[str, Any
 
 
 def test_do_not_track_turns_history_off(client: Any, audience: dict[str, Any]) -> None:
-    client.cookies["nd_reader"] = ME
+    client.cookies["nd_reader"] = reader_cookie_value(ME)
     reads(ME, audience["summit"])
     reads_flush()
     response = client.get(
@@ -98,7 +99,7 @@ def test_do_not_track_turns_history_off(client: Any, audience: dict[str, Any]) -
 def test_fragment_explains_and_offers_to_clear_history(
     client: Any, audience: dict[str, Any]
 ) -> None:
-    client.cookies["nd_reader"] = ME
+    client.cookies["nd_reader"] = reader_cookie_value(ME)
     reads(ME, audience["summit"], audience["tariffs"])
     reads_flush()
     response = client.get("/discovery/for-you", {"story": audience["rail"].pk, "fragment": "1"})
@@ -115,7 +116,7 @@ def test_fragment_explains_and_offers_to_clear_history(
 def test_clear_history_refuses_other_sites_and_foreign_redirects(
     client: Any, audience: dict[str, Any]
 ) -> None:
-    client.cookies["nd_reader"] = ME
+    client.cookies["nd_reader"] = reader_cookie_value(ME)
     reads(ME, audience["summit"])
     reads_flush()
     refused = client.post("/discovery/history/clear", headers={"Origin": "https://evil.example"})
@@ -126,7 +127,7 @@ def test_clear_history_refuses_other_sites_and_foreign_redirects(
 
 
 def test_no_js_page_shows_recommendations(client: Any, audience: dict[str, Any]) -> None:
-    client.cookies["nd_reader"] = ME
+    client.cookies["nd_reader"] = reader_cookie_value(ME)
     reads(ME, audience["summit"])
     reads_flush()
     response = client.get("/discovery/for-you", {"story": audience["summit"].pk})

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.core import checks
 
-from newsdesk.embeds.apps import embeds_settings_check
 from newsdesk.embeds.providers import frame_origins
 from newsdesk.embeds.services import mastodon_hosts
+from newsdesk.newsroom.apps import settings_check
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -51,28 +51,29 @@ def test_the_configured_mastodon_servers_are_the_ones_allowed_to_frame(tmp_path:
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "check_id"),
+    ("name", "value", "allowed"),
     [
-        ("EMBED_MASTODON_HOSTS", "https://mastodon.social", "newsdesk.E201"),
-        ("EMBED_MASTODON_HOSTS", "youtube.com", "newsdesk.E201"),
-        ("OEMBED_ENDPOINTS", "myspace=https://example.com/oembed", "newsdesk.E202"),
-        ("OEMBED_ENDPOINTS", "youtube=file:///etc/passwd", "newsdesk.E202"),
-        ("EMBED_BUDGET_SECONDS", "soon", "newsdesk.E203"),
-        ("OEMBED_TIMEOUT_SECONDS", "0", "newsdesk.E203"),
-        ("OEMBED_MAX_BYTES", "1.5", "newsdesk.E203"),
-        ("EMBED_THUMBNAIL_MAX_BYTES", "-1", "newsdesk.E203"),
+        ("EMBED_MASTODON_HOSTS", "https://mastodon.social", "host names of Mastodon servers"),
+        ("EMBED_MASTODON_HOSTS", "youtube.com", "belongs to YouTube, not to Mastodon"),
+        ("OEMBED_ENDPOINTS", "myspace=https://example.com/oembed", "is not a provider"),
+        ("OEMBED_ENDPOINTS", "youtube=file:///etc/passwd", "not an http(s) URL"),
+        ("EMBED_BUDGET_SECONDS", "soon", "a number of seconds (0.1 or more)"),
+        ("OEMBED_TIMEOUT_SECONDS", "0", "a number of seconds (0.1 or more)"),
+        ("OEMBED_MAX_BYTES", "1.5", "a whole number of bytes (1,024 or more)"),
+        ("EMBED_THUMBNAIL_MAX_BYTES", "-1", "a whole number of bytes (1,024 or more)"),
     ],
 )
 def test_a_bad_embed_setting_is_a_start_up_error_naming_it(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str, check_id: str
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, allowed: str
 ) -> None:
     monkeypatch.setenv(f"NEWSDESK_{name}", value)
 
-    [error] = embeds_settings_check(None)
+    [error] = settings_check(None)
 
-    assert isinstance(error, checks.Error) and error.id == check_id
-    assert f"NEWSDESK_{name}" in error.msg
+    assert isinstance(error, checks.Error) and error.id == "newsdesk.E001"
+    assert error.msg.startswith(f"NEWSDESK_{name} is {value!r}, which is not allowed")
+    assert allowed in error.msg
 
 
 def test_the_defaults_pass_the_start_up_check() -> None:
-    assert embeds_settings_check(None) == []
+    assert settings_check(None) == []

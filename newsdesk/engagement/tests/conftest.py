@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from newsdesk.engagement.readers import reader_cookie_value
 from newsdesk.live.brokers import broker_install, broker_uninstall
 from newsdesk.live.brokers.base import Broker, Deliver
 
@@ -58,5 +59,5 @@ def recording_broker() -> Iterator[RecordingBroker]:
 @pytest.fixture
 def reader_client(client: Any) -> Any:
     """A reader's browser: a Django test client with a fixed ``nd_reader`` cookie."""
-    client.cookies["nd_reader"] = "reader-one-aaaaaaaaaa"
+    client.cookies["nd_reader"] = reader_cookie_value("reader-one-aaaaaaaaaa")
     return client

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from newsdesk.engagement import services
 from newsdesk.engagement.models import Reaction
 from newsdesk.engagement.push import PUSH_INTERVAL_SECONDS
+from newsdesk.engagement.readers import reader_cookie_value
 from newsdesk.engagement.selectors import reaction_counts
 from newsdesk.engagement.services import reaction_set
 
@@ -53,16 +54,37 @@ def test_a_reader_can_remove_their_reaction(
 
 def test_different_readers_add_up(client: Any, live_story: Any) -> None:
     for n in range(3):
-        client.cookies["nd_reader"] = f"reader-{n}-aaaaaaaaaaaaaa"
+        client.cookies["nd_reader"] = reader_cookie_value(f"reader-{n}-aaaaaaaaaaaaaa")
         react(client, live_story, "very-good")
     assert reaction_counts(story_id=live_story.pk)["very-good"] == 3
 
 
-def test_first_reaction_sets_a_random_reader_cookie(client: Any, live_story: Any) -> None:
+def test_first_reaction_sets_a_random_signed_reader_cookie(client: Any, live_story: Any) -> None:
     response = react(client, live_story, "sad")
     cookie = response.cookies["nd_reader"]
-    assert len(cookie.value) >= 16 and cookie["httponly"]
-    assert Reaction.objects.get().reader == cookie.value
+    reader = Reaction.objects.get().reader
+    assert len(reader) >= 16 and cookie["httponly"]
+    assert cookie.value == reader_cookie_value(reader) != reader
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "reader-one-aaaaaaaaaa",  # the right shape, never issued
+        "reader-one-aaaaaaaaaa:" + "A" * 43,  # a made-up signature
+        reader_cookie_value("reader-one-aaaaaaaaaa")[:-1] + "x",
+    ],
+)
+def test_a_reader_id_the_server_did_not_sign_is_not_that_reader(
+    client: Any, live_story: Any, forged: str
+) -> None:
+    client.cookies["nd_reader"] = reader_cookie_value("reader-one-aaaaaaaaaa")
+    react(client, live_story, "sad")
+    client.cookies["nd_reader"] = forged
+    response = react(client, live_story, "")
+    # A new reader, given a cookie of its own; the signed reader's reaction stands.
+    assert response.cookies["nd_reader"].value != forged
+    assert Reaction.objects.get(story=live_story).reader == "reader-one-aaaaaaaaaa"
 
 
 def test_unknown_kind_is_refused_with_a_sentence(reader_client: Any, live_story: Any) -> None:
@@ -134,9 +156,33 @@ def test_reactions_are_rate_limited_per_ip(
     monkeypatch.setenv("NEWSDESK_REACTION_IP_RATE", "2")
     statuses = []
     for n in range(3):
-        client.cookies["nd_reader"] = f"reader-{n}-aaaaaaaaaaaaaa"
+        client.cookies["nd_reader"] = reader_cookie_value(f"reader-{n}-aaaaaaaaaaaaaa")
         statuses.append(react(client, live_story, "sad").status_code)
     assert statuses == [200, 200, 429]
+
+
+def test_one_address_may_react_under_a_bounded_number_of_reader_ids(
+    client: Any, live_story: Any, monkeypatch: pytest.MonkeyPatch, one_window: None
+) -> None:
+    monkeypatch.setenv("NEWSDESK_REACTION_IP_READERS", "3")
+    statuses = []
+    for n in range(5):
+        client.cookies["nd_reader"] = reader_cookie_value(f"reader-{n}-aaaaaaaaaaaaaa")
+        statuses.append(react(client, live_story, "sad").status_code)
+    assert statuses == [200, 200, 200, 429, 429]
+    assert "from your network" in react(client, live_story, "sad").json()["detail"]
+    # A reader already seen from the address stays welcome.
+    client.cookies["nd_reader"] = reader_cookie_value("reader-0-aaaaaaaaaaaaaa")
+    assert react(client, live_story, "informative").status_code == 200
+    # Another address is another count.
+    client.cookies["nd_reader"] = reader_cookie_value("reader-9-aaaaaaaaaaaaaa")
+    elsewhere = client.post(
+        f"/api/stories/{live_story.pk}/reactions",
+        json.dumps({"kind": "sad"}),
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.5",
+    )
+    assert elsewhere.status_code == 200
 
 
 def test_current_reaction_and_counts_can_be_read(reader_client: Any, live_story: Any) -> None:
@@ -219,7 +265,7 @@ def test_rapid_changes_are_coalesced_into_one_trailing_push(
 
     monkeypatch.setattr(push, "reactions_push", spy)
     for n in range(5):
-        client.cookies["nd_reader"] = f"reader-{n}-aaaaaaaaaaaaaa"
+        client.cookies["nd_reader"] = reader_cookie_value(f"reader-{n}-aaaaaaaaaaaaaa")
         with django_capture_on_commit_callbacks(execute=True):
             react(client, live_story, "informative")
     # The first change went out at once; the other four wait for one trailing push.

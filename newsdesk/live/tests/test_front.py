@@ -41,6 +41,8 @@ def test_a_plain_stream_request_is_kept_with_its_position():
         b"GET /stories/1/events HTTP/1.1\r\nLast-Event-ID: 1\r\nLast-Event-ID: 2",
         b"GET  /stories/1/events HTTP/1.1",
         b"GET /stories/1234567890123456789/events HTTP/1.1",
+        b"GET /stories/1/events HTTP/1.1\r\nLast-Event-ID: 1\x002",  # a control character
+        b"GET /stories/1/events HTTP/1.1\r\nX-Note: a\x0bb",
     ],
 )
 def test_anything_unusual_goes_to_the_full_http_parser(head):

@@ -271,3 +271,15 @@ def test_the_admin_shows_the_library_but_changes_nothing(client, editor, upload)
     assert client.get(f"/admin/media/media/{photo.pk}/delete/").status_code == 403
     assert client.post(f"/admin/media/media/{photo.pk}/change/", {"alt": "x"}).status_code == 403
     assert Media.objects.get(pk=photo.pk).alt == "Harbour at dusk"
+
+
+def test_photo_text_holds_the_characters_every_newsroom_field_holds(post_file):
+    refused = post_file(images.jpeg(), alt="Crowds\x0bat the quay")
+    assert refused.status_code == 400
+    assert "(U+000B, character 7)" in refused.json()["detail"]
+    one_line = post_file(images.jpeg(), credit="A.\nReporter")
+    assert one_line.json()["detail"] == "The credit must be on one line: remove the line break."
+    kept = post_file(images.jpeg(), alt="Crowds", caption="At dawn.\r\nThe quay.")
+    assert kept.status_code == 201
+    assert kept.json()["caption"] == "At dawn.\nThe quay."
+    assert Media.objects.count() == 1

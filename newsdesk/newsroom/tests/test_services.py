@@ -96,3 +96,34 @@ def test_status_rules_differ_for_live_stories_and_articles(live_story, article, 
         services.story_set_status(story=live_story, actor=editor, status="published")
     ended = services.story_set_status(story=live_story, actor=editor, status="ended")
     assert ended.coverage_end is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "refused"),
+    [
+        ("headline", "Harbour\ud800 talks", "U+D800, character 8"),
+        ("headline", "Harbour\nTalks", "must be on one line"),
+        ("standfirst", "Talks\x0bresume", "U+000B, character 6"),
+        ("standfirst", "\U0010ffff", "U+10FFFF, character 1"),
+    ],
+)
+def test_story_text_feeds_cannot_carry_is_refused_naming_the_field(
+    section, editor, field, text, refused
+):
+    fields = {"headline": "Harbour talks", "standfirst": "", field: text}
+    with pytest.raises(ValidationError) as error:
+        services.story_create(section=section, author=editor, live=True, **fields)
+    assert error.value.detail.startswith(f"The {field} ")
+    assert refused in error.value.detail
+    assert Story.objects.count() == 0
+
+
+def test_tabs_and_line_breaks_are_kept_where_the_field_allows_them(section, editor):
+    story = services.story_create(
+        section=section,
+        author=editor,
+        live=True,
+        headline="Harbour\ttalks",
+        standfirst="First line\r\nsecond line",
+    )
+    assert (story.headline, story.standfirst) == ("Harbour\ttalks", "First line\nsecond line")

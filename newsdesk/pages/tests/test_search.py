@@ -234,3 +234,32 @@ def test_sqlite_index_is_repaired_after_triggers_are_lost(live_story, publish):
     }
     search_index_rebuild()
     assert len(story_search(query="walrus", page=1).hits) == 2
+
+
+@pytest.fixture
+def one_minute(monkeypatch):
+    """The rate check sees one instant, so a test's searches never straddle two minutes."""
+    import time
+
+    from newsdesk.pages import search as view
+
+    check, now = view.search_rate_check, time.time()
+    monkeypatch.setattr(view, "search_rate_check", lambda **kwargs: check(**kwargs, now=now))
+
+
+def test_searches_are_rate_limited_per_address_with_a_sentence(
+    client, newsroom, monkeypatch, one_minute
+):
+    monkeypatch.setenv("NEWSDESK_SEARCH_IP_RATE", "2")
+    statuses = [client.get("/search", {"q": "harbour"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = client.get("/search", {"q": "harbour", "page": "2"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    alert = lxml.html.document_fromstring(refused.content).xpath('//*[@role="alert"]')
+    assert alert[0].text_content().startswith("Too many searches from your network")
+    assert b"data-search-hit" not in refused.content
+    # The empty search page costs nothing and is never refused; another address is its own.
+    assert client.get("/search").status_code == 200
+    elsewhere = client.get("/search", {"q": "harbour"}, REMOTE_ADDR="203.0.113.5")
+    assert elsewhere.status_code == 200

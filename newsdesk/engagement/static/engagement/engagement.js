@@ -29,9 +29,13 @@
     }
   }
 
+  // Answers can come back out of order: only the latest click's answer is shown,
+  // and this page's first look at the counts only while no click has been made
+  // (a click's answer is newer than it).
+  var clicks = 0;
   fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : null; })
-    .then(show)
+    .then(function (data) { if (clicks === 0) show(data); })
     .catch(function () {});
 
   var form = bar.querySelector("form");
@@ -42,6 +46,7 @@
     var kind = button.value || null;
     // Clicking the reaction already chosen takes it back.
     if (kind && button.getAttribute("aria-pressed") === "true") kind = null;
+    var click = ++clicks;
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -52,6 +57,7 @@
         return r.json().then(function (data) { return { ok: r.ok, data: data }; });
       })
       .then(function (result) {
+        if (click !== clicks) return;
         if (result.ok) {
           show(result.data);
           if (status) status.textContent = kind ? "Reaction saved." : "Reaction removed.";
