@@ -14,21 +14,9 @@ from csp.constants import NONCE, NONE, SELF
 from newsdesk import conf
 from newsdesk.config.logging import logging_config
 from newsdesk.embeds.providers import frame_origins
+from newsdesk.media import places
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _s3_custom_domain(media_url: str) -> str | None:
-    """``cdn.example/media`` from an absolute MEDIA_URL, for S3 URLs under it; else None."""
-    if "://" not in media_url:
-        return None
-    return media_url.split("://", 1)[1].rstrip("/") or None
-
-
-def _s3_url_protocol(media_url: str) -> str:
-    return media_url.split("://", 1)[0] + ":" if "://" in media_url else "https:"
-
-
 DATA_DIR = Path(conf.get_str("DATA_DIR")).resolve()
 
 
@@ -202,8 +190,8 @@ if conf.get("MEDIA_S3_BUCKET").strip():
             "file_overwrite": True,
             # Public, immutable URLs: no signatures that expire, cached for a year.
             "querystring_auth": False,
-            "custom_domain": _s3_custom_domain(MEDIA_URL),
-            "url_protocol": _s3_url_protocol(MEDIA_URL),
+            "custom_domain": places.custom_domain(MEDIA_URL),
+            "url_protocol": places.url_protocol(MEDIA_URL),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
             "default_acl": conf.get("MEDIA_S3_ACL").strip() or None,
         },
@@ -266,6 +254,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 
+def _media_image_origins() -> list[str]:
+    return places.image_origins(
+        media_url=MEDIA_URL,
+        bucket=conf.get("MEDIA_S3_BUCKET").strip(),
+        endpoint_url=conf.get("MEDIA_S3_ENDPOINT_URL").strip(),
+        region=conf.get("MEDIA_S3_REGION").strip(),
+    )
+
+
 def _embed_frame_origins() -> list[str]:
     return frame_origins(mastodon_hosts=conf.value("EMBED_MASTODON_HOSTS"))
 
@@ -280,7 +277,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "https:"],
+        # Pictures from this site and its media storage only (photos and the embed
+        # thumbnails re-hosted through it): nothing in a page can load an image
+        # from elsewhere, so no tracking pixel. data: costs no request.
+        "img-src": [SELF, "data:", *_media_image_origins()],
         "connect-src": [SELF],
         "font-src": [SELF],
         "frame-src": _embed_frame_origins(),

@@ -51,14 +51,10 @@ ALLOWED_TAGS = {
     "tr",
     "th",
     "td",
-    "img",
-    "figure",
-    "figcaption",
 }
 INLINE_TAGS = {"strong", "em", "b", "i", "s", "del", "code", "a", "br"}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
@@ -72,6 +68,7 @@ def _markdown() -> MarkdownIt:
     md.enable(["linkify", "replacements", "smartquotes", "table", "strikethrough"])
     # Headings inside an entry start at h3: the page owns h1 and h2.
     md.core.ruler.push("demote_headings", _demote_headings)
+    md.core.ruler.push("images_as_links", _images_as_links)
     md.core.ruler.push("embed_lines", _embed_lines)
     return md
 
@@ -81,6 +78,32 @@ def _demote_headings(state) -> None:  # type: ignore[no-untyped-def]
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + 2, 6)
             token.tag = f"h{level}"
+
+
+def _images_as_links(state: Any) -> None:
+    """``![alt](url)`` becomes a link, never an ``<img>`` fetched from a stranger's server.
+
+    Photos are uploaded (newsdesk/media) so they are cleaned, sized and hosted
+    here; an image hot-linked from elsewhere could track readers (and the
+    page's Content-Security-Policy would block it anyway: img-src is this
+    site and its media storage).
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        for child in block.children:
+            if child.type != "image":
+                children.append(child)
+                continue
+            alt = "".join(c.content for c in child.children or []) or child.attrs.get("src", "")
+            opening = Token("link_open", "a", 1, attrs={"href": child.attrs.get("src", "")})
+            children += [
+                opening,
+                Token("text", "", 0, content=f"Image: {alt}"),
+                Token("link_close", "a", -1),
+            ]
+        block.children = children
 
 
 class EmbedHook(Protocol):

@@ -50,7 +50,8 @@ def test_every_reader_page_has_the_strict_policy(client: Any, reader_pages: dict
         assert csp["default-src"] == ["'self'"], name
         assert csp["script-src"][0] == "'self'" and "'unsafe-inline'" not in csp["script-src"]
         assert csp["style-src"] == ["'self'"], name
-        assert csp["img-src"] == ["'self'", "data:", "https:"], name
+        # This site and its media storage only: no image from anywhere else (a tracking pixel).
+        assert csp["img-src"] == ["'self'", "data:"], name
         assert csp["object-src"] == ["'none'"], name
         assert csp["base-uri"] == ["'self'"], name
         assert csp["form-action"] == ["'self'"], name
