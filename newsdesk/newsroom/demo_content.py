@@ -842,7 +842,9 @@ VALMORA = LiveStorySpec(
                 """
                 Our coverage continues as the Calder Isles prepare for Storm Hesper. We will
                 bring you the latest on the evacuations and the forecast through the
-                evening.
+                evening. The evacuation ferries leave from the southern island's harbour:
+
+                https://www.openstreetmap.org/?mlat=57.05120&mlon=-7.44310#map=11/57.05120/-7.44310
                 """
             ),
         ),
