@@ -63,7 +63,16 @@ _DECODE_ERRORS = (
 
 
 class Refused(ValueError):
-    """The file is not a picture Newsdesk accepts; ``str(error)`` says why, for people."""
+    """The file is not a picture Newsdesk accepts; ``str(error)`` says why, for people.
+
+    ``kind`` says which: ``unsupported`` (not an accepted picture format),
+    ``too_large`` (more bytes than allowed) or ``invalid`` (empty, damaged,
+    too many pixels).
+    """
+
+    def __init__(self, sentence: str, *, kind: str = "invalid") -> None:
+        super().__init__(sentence)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +123,10 @@ def image_process(
     if not data:
         raise Refused("The file is empty.")
     if len(data) > max_bytes:
-        raise Refused(too_big(len(data), max_bytes))
+        raise Refused(too_big(len(data), max_bytes), kind="too_large")
     reason = sniff(data)
     if reason:
-        raise Refused(reason)
+        raise Refused(reason, kind="unsupported")
     with warnings.catch_warnings():
         # Our own pixel limit (below Pillow's) decides; Pillow's warning would only repeat it.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -129,7 +138,8 @@ def image_process(
         except Image.UnidentifiedImageError as error:
             raise Refused(
                 "This file is not a picture Newsdesk can read: upload a JPEG, PNG, WebP, GIF "
-                "or HEIC photo."
+                "or HEIC photo.",
+                kind="unsupported",
             ) from error
         except _DECODE_ERRORS as error:
             raise Refused(_damaged()) from error

@@ -109,10 +109,10 @@ def _process(data: bytes) -> processing.Processed:
                 data, widths=media_widths(), max_pixels=max_pixels, max_bytes=max_bytes
             )
         except processing.Refused as error:
-            text = str(error)
-            if "not a picture" in text or "SVG" in text:
-                raise Unsupported(text, field="file") from error
-            raise ValidationError(text, field="file") from error
+            refusal = {"unsupported": Unsupported, "too_large": TooLarge}.get(
+                error.kind, ValidationError
+            )
+            raise refusal(str(error), field="file") from error
 
 
 def media_create(
