@@ -29,6 +29,13 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def one_rendition_width(monkeypatch):
+    """The demo's photos go through the real pipeline, at one width: these tests read the
+    newsroom, not the renditions (newsdesk/media/tests has those)."""
+    monkeypatch.setenv("NEWSDESK_MEDIA_WIDTHS", "480")
+
+
 @pytest.fixture
 def demo(db):
     """The demo newsroom, loaded into the test database."""
